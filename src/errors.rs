@@ -1,0 +1,130 @@
+//! Every way a call can be refused, and the SQLSTATE, message and hint each reaches SQL with.
+//!
+//! Callers (pg_cron jobs, migrations, application code) catch by SQLSTATE, so each variant
+//! has a specific code; nothing here reports the catch-all XX000.
+
+use pgrx::pg_sys::panic::ErrorReport;
+use pgrx::{PgLogLevel, PgSqlErrorCode};
+
+use crate::allocation::AllocationError;
+use crate::config::ConfigError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// A function argument outside its accepted range (SQLSTATE 22023).
+    InvalidArgument { arg: &'static str, value: String, accepted: String },
+    /// A commit of a period that has not ended yet (22023).
+    PeriodNotOver { period_start: String, period_end: String, now: String },
+    /// A value of `revenue_split.config` that the formulas cannot use (22023).
+    Config(ConfigError),
+    /// `revenue_split.config` has more than one row (21000, cardinality_violation).
+    ConfigRows(i64),
+    /// `app_schema` names no schema (3F000).
+    UndefinedSchema { schema: String },
+    /// An application table is missing (42P01).
+    UndefinedTable { schema: String, table: &'static str },
+    /// An application column is missing (42703).
+    UndefinedColumn { schema: String, table: &'static str, column: &'static str },
+    /// A payout that does not fit the ledger's `amount_cents` column (22003).
+    AmountOutOfRange { creator_id: i64, amount_cents: i64, column_type: String },
+    /// The allocation refused its input; argument checks make this unreachable from SQL.
+    Allocation(AllocationError),
+    /// A broken invariant inside revenue_split (XX000): a bug to report, never user error.
+    Internal(String),
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e)
+    }
+}
+
+impl From<AllocationError> for Error {
+    fn from(e: AllocationError) -> Self {
+        Error::Allocation(e)
+    }
+}
+
+const CONFIG_HINT: &str = "Set it with: INSERT INTO revenue_split.config (app_schema) VALUES ('my_schema') \
+ON CONFLICT (singleton) DO UPDATE SET app_schema = EXCLUDED.app_schema; see README \"Configuration\".";
+
+impl Error {
+    fn parts(&self) -> (PgSqlErrorCode, String, Option<String>, Option<String>) {
+        use PgSqlErrorCode::*;
+        match self {
+            Error::InvalidArgument { arg, value, accepted } => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("invalid {arg}: {value}"),
+                Some(format!("{arg} must be {accepted}.")),
+                None,
+            ),
+            Error::PeriodNotOver { period_start, period_end, now } => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("the period [{period_start}, {period_end}) has not ended yet"),
+                Some(format!("now() is {now}; a period can be committed once now() >= {period_end} (UTC).")),
+                Some("Use revenue_split_preview / revenue_split_preview_day to look at a period in progress.".into()),
+            ),
+            Error::Config(e) => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                e.to_string(),
+                None,
+                Some("Fix the value with UPDATE revenue_split.config SET ...; see README \"Configuration\".".into()),
+            ),
+            Error::ConfigRows(n) => (
+                ERRCODE_CARDINALITY_VIOLATION,
+                format!("revenue_split.config has {n} rows, expected at most one"),
+                None,
+                Some("Delete all but one row of revenue_split.config.".into()),
+            ),
+            Error::UndefinedSchema { schema } => (
+                ERRCODE_INVALID_SCHEMA_NAME,
+                format!("application schema \"{schema}\" does not exist"),
+                Some("revenue_split.config.app_schema names the schema of users, videos, event and transactions.".into()),
+                Some(CONFIG_HINT.into()),
+            ),
+            Error::UndefinedTable { schema, table } => (
+                ERRCODE_UNDEFINED_TABLE,
+                format!("application table \"{schema}\".\"{table}\" does not exist"),
+                Some("revenue_split reads users, videos and event and writes transactions in the schema revenue_split.config.app_schema.".into()),
+                Some(CONFIG_HINT.into()),
+            ),
+            Error::UndefinedColumn { schema, table, column } => (
+                ERRCODE_UNDEFINED_COLUMN,
+                format!("application column \"{schema}\".\"{table}\".\"{column}\" does not exist"),
+                Some("See the README section \"Application tables\" for the columns revenue_split uses.".into()),
+                Some(CONFIG_HINT.into()),
+            ),
+            Error::AmountOutOfRange { creator_id, amount_cents, column_type } => (
+                ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+                format!(
+                    "amount_cents {amount_cents} for creator {creator_id} does not fit the transactions.amount_cents column ({column_type})"
+                ),
+                Some("Nothing was written.".into()),
+                Some("Use a smaller pool, or widen the column: ALTER TABLE transactions ALTER COLUMN amount_cents TYPE bigint.".into()),
+            ),
+            Error::Allocation(e) => (ERRCODE_INVALID_PARAMETER_VALUE, e.to_string(), None, None),
+            Error::Internal(m) => (
+                ERRCODE_INTERNAL_ERROR,
+                format!("revenue_split internal error: {m}"),
+                None,
+                Some("This is a bug in revenue_split; nothing was written.".into()),
+            ),
+        }
+    }
+
+    /// Raises the error in Postgres (`ereport(ERROR, ...)`); does not return.
+    pub fn report(self, funcname: &'static str) -> ! {
+        let (code, message, detail, hint) = self.parts();
+        let mut r = ErrorReport::new(code, message, funcname);
+        if let Some(d) = detail {
+            r = r.set_detail(d);
+        }
+        if let Some(h) = hint {
+            r = r.set_hint(h);
+        }
+        r.report(PgLogLevel::ERROR);
+        unreachable!("ereport(ERROR) returned")
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,171 @@
+//! From a period's creator units to the rows of a preview or a commit (SPEC §5, §8).
+//!
+//! Pure Rust (no pgrx): sums units over the period's days, looks up each creator's KYC cap,
+//! and hands the claims to `allocation`.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::allocation::{allocate, AllocationError, Claim};
+use crate::config::{kyc_cap, Config};
+use crate::units::{Creator, DayUnits};
+
+/// A row of `revenue_split_preview` / `revenue_split.allocations`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PayoutRow {
+    pub creator_id: i64,
+    pub units: f64,
+    /// NULL without a users row (or with a NULL kyc_level).
+    pub kyc_level: Option<i32>,
+    /// `None` = unlimited.
+    pub cap_cents: Option<i64>,
+    pub amount_cents: i64,
+    pub capped: bool,
+}
+
+/// The allocation of one pool over one period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Payout {
+    pub pool_cents: i64,
+    /// One row per creator with units > 0, by creator_id.
+    pub rows: Vec<PayoutRow>,
+    pub allocated_cents: i64,
+    pub unallocated_cents: i64,
+    pub total_units: f64,
+}
+
+impl Payout {
+    /// Creators paid (amount > 0).
+    pub fn creators_paid(&self) -> i32 {
+        self.rows.iter().filter(|r| r.amount_cents > 0).count() as i32
+    }
+}
+
+/// Sums each creator's units over the days (monthly run: Σ_D units(c, D)), by creator_id.
+#[derive(Debug, Default)]
+pub struct UnitTotals(BTreeMap<i64, f64>);
+
+impl UnitTotals {
+    pub fn add_day(&mut self, day: &DayUnits) {
+        for c in &day.creators {
+            *self.0.entry(c.creator_id).or_insert(0.0) += c.units;
+        }
+    }
+}
+
+/// The capped, cent-exact allocation of `pool_cents` over the creators with units > 0.
+pub fn payout(
+    cfg: &Config,
+    pool_cents: i64,
+    totals: &UnitTotals,
+    users: &HashMap<i64, Creator>,
+) -> Result<Payout, AllocationError> {
+    let eligible: Vec<(i64, f64, Option<i64>)> = totals
+        .0
+        .iter()
+        .filter(|(_, u)| **u > 0.0)
+        .map(|(id, u)| (*id, *u, users.get(id).and_then(|c| c.kyc_level)))
+        .collect();
+    let claims: Vec<Claim> = eligible
+        .iter()
+        .map(|(id, units, level)| Claim {
+            creator_id: *id,
+            units: *units,
+            // No users row: cap 0 (SPEC §4.4), like a NULL kyc_level.
+            cap_cents: if users.contains_key(id) { kyc_cap(cfg, *level) } else { Some(0) },
+        })
+        .collect();
+    let total_units: f64 = claims.iter().map(|c| c.units).sum();
+    let alloc = allocate(pool_cents, &claims)?;
+    let levels: HashMap<i64, Option<i64>> = eligible.iter().map(|(id, _, l)| (*id, *l)).collect();
+    let rows = alloc
+        .shares
+        .into_iter()
+        .map(|s| PayoutRow {
+            creator_id: s.creator_id,
+            units: s.units,
+            kyc_level: levels
+                .get(&s.creator_id)
+                .copied()
+                .flatten()
+                .map(|l| l.clamp(i32::MIN as i64, i32::MAX as i64) as i32),
+            cap_cents: s.cap_cents,
+            amount_cents: s.amount_cents,
+            capped: s.capped,
+        })
+        .collect();
+    Ok(Payout {
+        pool_cents,
+        rows,
+        allocated_cents: alloc.allocated_cents,
+        unallocated_cents: alloc.unallocated_cents,
+        total_units,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::units::CreatorUnits;
+
+    fn day(rows: &[(i64, f64)]) -> DayUnits {
+        DayUnits {
+            day: 0,
+            videos: vec![],
+            creators: rows
+                .iter()
+                .map(|(id, u)| CreatorUnits {
+                    creator_id: *id,
+                    units: *u,
+                    raw_units: 0.0,
+                    videos: 1,
+                    integrity_mult: 1.0,
+                    trust_mult: 1.0,
+                    excluded: *u == 0.0,
+                })
+                .collect(),
+        }
+    }
+
+    fn user(kyc: Option<i64>) -> Creator {
+        Creator { kyc_level: kyc, trust_score: None, likely_bot: false }
+    }
+
+    #[test]
+    fn spec_example_with_caps_over_two_days() {
+        // A 50 (KYC 1), B 30 (KYC 3), C 20 (KYC 0), split over two days; a bot with 0 units.
+        let mut t = UnitTotals::default();
+        t.add_day(&day(&[(1, 20.0), (2, 10.0), (3, 5.0), (5, 0.0)]));
+        t.add_day(&day(&[(1, 30.0), (2, 20.0), (3, 15.0)]));
+        let users: HashMap<i64, Creator> =
+            [(1, user(Some(1))), (2, user(Some(3))), (3, user(Some(0))), (5, user(Some(3)))].into_iter().collect();
+        let p = payout(&Config::default(), 10_000, &t, &users).unwrap();
+        let got: Vec<(i64, i64, Option<i64>, bool)> =
+            p.rows.iter().map(|r| (r.creator_id, r.amount_cents, r.cap_cents, r.capped)).collect();
+        assert_eq!(got, vec![(1, 5_000, Some(5_000), true), (2, 5_000, None, false), (3, 0, Some(0), true)]);
+        assert_eq!((p.allocated_cents, p.unallocated_cents, p.creators_paid()), (10_000, 0, 2));
+        assert_eq!(p.total_units, 100.0);
+    }
+
+    #[test]
+    fn creator_without_users_row_has_cap_zero_and_null_level() {
+        let mut t = UnitTotals::default();
+        t.add_day(&day(&[(13, 10.0), (1, 10.0)]));
+        let users: HashMap<i64, Creator> = [(1, user(Some(3)))].into_iter().collect();
+        let p = payout(&Config::default(), 1_000, &t, &users).unwrap();
+        assert_eq!(p.rows[1].creator_id, 13);
+        assert_eq!(
+            (p.rows[1].kyc_level, p.rows[1].cap_cents, p.rows[1].amount_cents, p.rows[1].capped),
+            (None, Some(0), 0, true)
+        );
+        assert_eq!(p.rows[0].amount_cents, 1_000);
+    }
+
+    #[test]
+    fn nothing_to_allocate_without_units() {
+        let mut t = UnitTotals::default();
+        t.add_day(&day(&[(5, 0.0)]));
+        let p = payout(&Config::default(), 1_000, &t, &HashMap::new()).unwrap();
+        assert!(p.rows.is_empty());
+        assert_eq!((p.allocated_cents, p.unallocated_cents), (0, 1_000));
+    }
+}

@@ -1,0 +1,6 @@
+-- One allocation row per creator with units > 0 in run $1.
+INSERT INTO revenue_split.allocations
+    (run_id, creator_id, units, kyc_level, cap_cents, amount_cents, capped, transaction_id)
+SELECT $1, a.creator_id, a.units, a.kyc_level, a.cap_cents, a.amount_cents, a.capped, a.transaction_id
+FROM pg_catalog.unnest($2::int8[], $3::float8[], $4::int4[], $5::int8[], $6::int8[], $7::bool[], $8::int8[])
+     AS a(creator_id, units, kyc_level, cap_cents, amount_cents, capped, transaction_id)

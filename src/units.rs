@@ -1,0 +1,460 @@
+//! Units of SPEC §2–4: raw units, the per-video and per-creator multipliers, and the
+//! per-day computation that turns a day's signals into video and creator units.
+//!
+//! Pure Rust (no pgrx): every input is an aggregate that `signals` gathered with set-based SQL.
+
+use std::collections::HashMap;
+
+use crate::config::Config;
+
+/// One video's counted events on one day of the period (a row of the day's cohort).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct VideoDay {
+    pub video_id: i64,
+    /// `videos.creator_id`; a NULL creator's video is still in the cohort but earns nobody units.
+    pub creator_id: Option<i64>,
+    /// Day index within the period (0 = the period's first day).
+    pub day: u32,
+    pub views: i64,
+    pub likes: i64,
+    pub comments: i64,
+    pub shares: i64,
+    /// Largest number of that day's view events sharing one non-NULL device_id.
+    pub top_device: i64,
+    /// Largest number of that day's view events sharing one non-NULL ip_hash.
+    pub top_ip: i64,
+}
+
+/// View events in a video's early window `[created_at, created_at + window)`.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EarlyViews {
+    pub views: i64,
+    pub uniq_devices: i64,
+    pub uniq_ips: i64,
+}
+
+/// What the `users` row says about a creator; `None` in the map when there is no row.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Creator {
+    pub kyc_level: Option<i64>,
+    /// Parsed `creator_trust_score`; `None` when NULL, NaN or ±Infinity.
+    pub trust_score: Option<f64>,
+    pub likely_bot: bool,
+}
+
+/// A creator's counted events over the seven days ending with a day (SPEC §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct WindowCounts {
+    pub views: i64,
+    pub likes: i64,
+    pub comments: i64,
+    pub uniq_devices: i64,
+    pub uniq_ips: i64,
+}
+
+/// A row of `revenue_split_video_units`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VideoUnits {
+    pub video_id: i64,
+    pub creator_id: Option<i64>,
+    pub views: i64,
+    pub likes: i64,
+    pub comments: i64,
+    pub shares: i64,
+    pub raw_units: f64,
+    pub quality_mult: f64,
+    pub early_mult: f64,
+    pub cluster_mult: f64,
+    pub units: f64,
+}
+
+/// A row of `revenue_split_units`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CreatorUnits {
+    pub creator_id: i64,
+    pub units: f64,
+    pub raw_units: f64,
+    pub videos: i32,
+    pub integrity_mult: f64,
+    pub trust_mult: f64,
+    pub excluded: bool,
+}
+
+pub fn raw_units(cfg: &Config, views: i64, likes: i64, comments: i64, shares: i64) -> f64 {
+    cfg.weight_view * views as f64
+        + cfg.weight_like * likes as f64
+        + cfg.weight_comment * comments as f64
+        + cfg.weight_share * shares as f64
+}
+
+/// Engagement rate `(likes + comments + shares) / max(1, views)` (SPEC §3.1).
+pub fn engagement_rate(v: &VideoDay) -> f64 {
+    (v.likes + v.comments + v.shares) as f64 / v.views.max(1) as f64
+}
+
+/// Quality multipliers of a cohort, in the order of `ers` (SPEC §3.1).
+pub fn quality_mults(cfg: &Config, ers: &[f64]) -> Vec<f64> {
+    let n = ers.len() as f64;
+    if ers.is_empty() {
+        return Vec::new();
+    }
+    let mu = ers.iter().sum::<f64>() / n;
+    let sigma = (ers.iter().map(|e| (e - mu) * (e - mu)).sum::<f64>() / n).sqrt();
+    ers.iter()
+        .map(|e| {
+            // sigma < 1e-9 covers a one-video cohort and a cohort of equal rates.
+            let z = if sigma < 1e-9 { 0.0 } else { (e - mu) / sigma };
+            1.0 + (cfg.quality_z_scale * z).clamp(-cfg.quality_max_adjust, cfg.quality_max_adjust)
+        })
+        .collect()
+}
+
+/// Early-velocity kicker (SPEC §3.2); `None` when created_at is NULL or no early view exists.
+pub fn early_mult(cfg: &Config, early: Option<&EarlyViews>) -> f64 {
+    match early {
+        Some(e)
+            if e.views >= cfg.early_min_views
+                && e.uniq_devices as f64 >= cfg.early_device_ratio * e.views as f64
+                && e.uniq_ips as f64 >= cfg.early_ip_ratio * e.views as f64 =>
+        {
+            cfg.early_mult
+        }
+        _ => 1.0,
+    }
+}
+
+/// Cluster penalty over a day's view events (SPEC §3.3).
+pub fn cluster_mult(cfg: &Config, views: i64, top_device: i64, top_ip: i64) -> f64 {
+    if views <= 0 {
+        return 1.0;
+    }
+    let top_share = top_device.max(top_ip) as f64 / views as f64;
+    if top_share <= cfg.cluster_threshold {
+        1.0
+    } else {
+        (1.0 - cfg.cluster_max_penalty).max(1.0 - cfg.cluster_slope * (top_share - cfg.cluster_threshold))
+    }
+}
+
+/// Seven-day integrity multiplier (SPEC §4.1).
+pub fn integrity_mult(cfg: &Config, w: &WindowCounts) -> f64 {
+    let views = w.views.max(1) as f64;
+    let score = ((cfg.integrity_device_factor * w.uniq_devices as f64 / views).min(1.0)
+        + (cfg.integrity_ip_factor * w.uniq_ips as f64 / views).min(1.0)
+        + (cfg.integrity_engagement_factor * (w.likes + w.comments) as f64 / views).min(1.0))
+        / 3.0;
+    cfg.integrity_base + cfg.integrity_span * score
+}
+
+/// Creator trust multiplier (SPEC §4.2); `None` = NULL / NaN / ±Infinity / no users row.
+pub fn trust_mult(cfg: &Config, score: Option<f64>) -> f64 {
+    match score {
+        Some(s) if !s.is_nan() => {
+            let s = s.clamp(0.0, cfg.trust_scale);
+            cfg.trust_min + (cfg.trust_max - cfg.trust_min) * s / cfg.trust_scale
+        }
+        _ => 1.0,
+    }
+}
+
+/// Parses `creator_trust_score::text`. NaN and the infinities are invalid (→ `None`); a finite
+/// decimal too large for f64 parses as ±inf, which the clamp then treats as out of range, as
+/// the SPEC wants for a finite out-of-range score.
+pub fn parse_trust_score(text: &str) -> Option<f64> {
+    let t = text.trim();
+    match t.to_ascii_lowercase().as_str() {
+        "nan" | "infinity" | "+infinity" | "-infinity" | "inf" | "+inf" | "-inf" => None,
+        _ => t.parse::<f64>().ok().filter(|v| !v.is_nan()),
+    }
+}
+
+/// Everything the per-day computation needs about a period, gathered by `signals`.
+#[derive(Debug, Default)]
+pub struct PeriodSignals {
+    /// Number of days in the period (1 for a daily run).
+    pub days: u32,
+    /// Cohort rows of every day of the period, any order.
+    pub video_days: Vec<VideoDay>,
+    /// Early views per video (absent: no early view, or created_at NULL).
+    pub early: HashMap<i64, EarlyViews>,
+    /// `users` rows of the creators seen (absent: no row).
+    pub creators: HashMap<i64, Creator>,
+    /// Per creator, the window counts for each day of the period (`days` entries).
+    pub windows: HashMap<i64, Vec<WindowCounts>>,
+}
+
+/// The units of one day of the period.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayUnits {
+    pub day: u32,
+    /// Sorted by video_id.
+    pub videos: Vec<VideoUnits>,
+    /// Sorted by creator_id.
+    pub creators: Vec<CreatorUnits>,
+}
+
+/// Computes the units of every day of the period, in day order, handing each day to `sink`
+/// (which may stop early with an error, e.g. on a query cancel).
+pub fn for_each_day<E>(
+    cfg: &Config,
+    signals: &mut PeriodSignals,
+    mut sink: impl FnMut(DayUnits) -> Result<(), E>,
+) -> Result<(), E> {
+    signals.video_days.sort_unstable_by_key(|v| (v.day, v.video_id));
+    let early: HashMap<i64, f64> = signals.early.iter().map(|(id, e)| (*id, early_mult(cfg, Some(e)))).collect();
+    let empty_window = WindowCounts::default();
+    for cohort in signals.video_days.chunk_by(|a, b| a.day == b.day) {
+        let day = cohort[0].day;
+        let videos = video_units(cfg, cohort, &early);
+        let creators = creator_units(cfg, &videos, |c| {
+            let w = signals.windows.get(&c).and_then(|w| w.get(day as usize)).unwrap_or(&empty_window);
+            (signals.creators.get(&c), *w)
+        });
+        sink(DayUnits { day, videos, creators })?;
+    }
+    Ok(())
+}
+
+/// Video units of one day's cohort (SPEC §3), in the order of `cohort`.
+pub fn video_units(cfg: &Config, cohort: &[VideoDay], early: &HashMap<i64, f64>) -> Vec<VideoUnits> {
+    let ers: Vec<f64> = cohort.iter().map(engagement_rate).collect();
+    let quality = quality_mults(cfg, &ers);
+    cohort
+        .iter()
+        .zip(quality)
+        .map(|(v, quality_mult)| {
+            let raw = raw_units(cfg, v.views, v.likes, v.comments, v.shares);
+            let early_mult = early.get(&v.video_id).copied().unwrap_or(1.0);
+            let cluster_mult = cluster_mult(cfg, v.views, v.top_device, v.top_ip);
+            VideoUnits {
+                video_id: v.video_id,
+                creator_id: v.creator_id,
+                views: v.views,
+                likes: v.likes,
+                comments: v.comments,
+                shares: v.shares,
+                raw_units: raw,
+                quality_mult,
+                early_mult,
+                cluster_mult,
+                units: raw * quality_mult * early_mult * cluster_mult,
+            }
+        })
+        .collect()
+}
+
+/// Creator units of one day (SPEC §4.4), sorted by creator_id. `lookup` gives the creator's
+/// `users` row (if any) and its seven-day window counts.
+pub fn creator_units<'a>(
+    cfg: &Config,
+    videos: &[VideoUnits],
+    lookup: impl Fn(i64) -> (Option<&'a Creator>, WindowCounts),
+) -> Vec<CreatorUnits> {
+    let mut by_creator: Vec<(i64, f64, f64, i32)> = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    for v in videos {
+        let Some(creator_id) = v.creator_id else { continue };
+        let i = *index.entry(creator_id).or_insert_with(|| {
+            by_creator.push((creator_id, 0.0, 0.0, 0));
+            by_creator.len() - 1
+        });
+        let e = &mut by_creator[i];
+        e.1 += v.units;
+        e.2 += v.raw_units;
+        e.3 += 1;
+    }
+    by_creator.sort_unstable_by_key(|e| e.0);
+    by_creator
+        .into_iter()
+        .map(|(creator_id, video_units, raw_units, videos)| {
+            let (user, window) = lookup(creator_id);
+            let integrity_mult = integrity_mult(cfg, &window);
+            let trust_mult = trust_mult(cfg, user.and_then(|u| u.trust_score));
+            let excluded = user.is_some_and(|u| u.likely_bot);
+            let bot_mult = if excluded { 0.0 } else { 1.0 };
+            CreatorUnits {
+                creator_id,
+                units: integrity_mult * trust_mult * bot_mult * video_units,
+                raw_units,
+                videos,
+                integrity_mult,
+                trust_mult,
+                excluded,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+    }
+
+    #[test]
+    fn raw_units_weights() {
+        let c = Config::default();
+        assert_eq!(raw_units(&c, 100, 10, 5, 5), 100.0 + 30.0 + 25.0 + 40.0);
+    }
+
+    #[test]
+    fn quality_spec_example() {
+        let q = quality_mults(&Config::default(), &[0.1, 0.2, 0.3]);
+        assert!(close(q[0], 0.9877525512860841), "{q:?}");
+        assert!(close(q[1], 1.0));
+        assert!(close(q[2], 1.012247448713916));
+    }
+
+    #[test]
+    fn quality_single_video_and_equal_rates_is_neutral() {
+        let c = Config::default();
+        assert_eq!(quality_mults(&c, &[0.7]), vec![1.0]);
+        assert_eq!(quality_mults(&c, &[0.3, 0.3, 0.3]), vec![1.0, 1.0, 1.0]);
+        assert!(quality_mults(&c, &[]).is_empty());
+    }
+
+    #[test]
+    fn quality_clamps_at_two_percent() {
+        // ERs 0 x9 and 1: mu 0.1, sigma 0.3 → z(1) = 3 → +3% clamped to +2%; z(0) = -1/3 → -0.333%.
+        let mut ers = vec![0.0; 9];
+        ers.push(1.0);
+        let q = quality_mults(&Config::default(), &ers);
+        assert!(close(q[9], 1.02));
+        assert!(close(q[0], 1.0 - 0.01 / 3.0));
+    }
+
+    #[test]
+    fn early_spec_examples() {
+        let c = Config::default();
+        let e = |views, d, i| early_mult(&c, Some(&EarlyViews { views, uniq_devices: d, uniq_ips: i }));
+        assert_eq!(e(60, 40, 20), 1.0); // 20 < 0.4 * 60 = 24
+        assert_eq!(e(60, 40, 30), 1.05);
+        assert_eq!(e(50, 25, 20), 1.05); // every threshold met with equality
+        assert_eq!(e(49, 49, 49), 1.0); // too few views
+        assert_eq!(e(50, 24, 50), 1.0); // 24 < 25 devices
+        assert_eq!(early_mult(&c, None), 1.0);
+    }
+
+    #[test]
+    fn cluster_spec_examples() {
+        let c = Config::default();
+        assert!(close(cluster_mult(&c, 100, 30, 25), 0.80));
+        assert!(close(cluster_mult(&c, 100, 10, 50), 0.70)); // 1 - 2*0.3 = 0.4 → floor 0.70
+        assert_eq!(cluster_mult(&c, 100, 20, 20), 1.0); // exactly 20%
+        assert!(close(cluster_mult(&c, 100, 21, 0), 0.98));
+        assert!(close(cluster_mult(&c, 100, 35, 0), 0.70)); // exactly at the floor
+        assert_eq!(cluster_mult(&c, 0, 0, 0), 1.0);
+    }
+
+    #[test]
+    fn integrity_spec_example() {
+        let c = Config::default();
+        let w = WindowCounts { views: 100, likes: 3, comments: 2, uniq_devices: 10, uniq_ips: 4 };
+        assert!(close(integrity_mult(&c, &w), 0.994));
+        // No views: every ratio uses max(1, views); no engagement, no devices → 0.97.
+        assert!(close(integrity_mult(&c, &WindowCounts::default()), 0.97));
+        // Saturated → 1.03.
+        let w = WindowCounts { views: 10, likes: 5, comments: 5, uniq_devices: 10, uniq_ips: 10 };
+        assert!(close(integrity_mult(&c, &w), 1.03));
+    }
+
+    #[test]
+    fn trust_spec_examples() {
+        let c = Config::default();
+        assert!(close(trust_mult(&c, Some(75.0)), 1.10));
+        assert!(close(trust_mult(&c, Some(150.0)), 1.20));
+        assert!(close(trust_mult(&c, Some(-5.0)), 0.80));
+        assert!(close(trust_mult(&c, Some(62.5)), 1.05));
+        assert!(close(trust_mult(&c, Some(f64::INFINITY)), 1.20)); // a huge finite numeric
+        assert_eq!(trust_mult(&c, None), 1.0);
+        assert_eq!(trust_mult(&c, Some(f64::NAN)), 1.0);
+    }
+
+    #[test]
+    fn trust_score_text() {
+        assert_eq!(parse_trust_score("NaN"), None);
+        assert_eq!(parse_trust_score("Infinity"), None);
+        assert_eq!(parse_trust_score("-Infinity"), None);
+        assert_eq!(parse_trust_score("62.5"), Some(62.5));
+        assert_eq!(parse_trust_score("-5"), Some(-5.0));
+        let huge = format!("1{}", "0".repeat(400));
+        assert_eq!(parse_trust_score(&huge), Some(f64::INFINITY));
+        assert_eq!(parse_trust_score("garbage"), None);
+    }
+
+    fn vd(video_id: i64, creator_id: i64, day: u32, views: i64, likes: i64, comments: i64, shares: i64) -> VideoDay {
+        VideoDay {
+            video_id,
+            creator_id: Some(creator_id),
+            day,
+            views,
+            likes,
+            comments,
+            shares,
+            top_device: 0,
+            top_ip: 0,
+        }
+    }
+
+    #[test]
+    fn golden_day_2025_08_20_by_hand() {
+        // The golden sample's 2025-08-20: three videos with ER 0.1 / 0.2 / 0.3, full integrity.
+        let cfg = Config::default();
+        let mut s = PeriodSignals { days: 1, ..Default::default() };
+        s.video_days = vec![vd(401, 4, 0, 100, 10, 10, 10), vd(101, 1, 0, 100, 10, 0, 0), vd(201, 2, 0, 100, 10, 5, 5)];
+        s.creators.insert(1, Creator { kyc_level: Some(3), trust_score: None, likely_bot: false });
+        s.creators.insert(2, Creator { kyc_level: Some(2), trust_score: Some(75.0), likely_bot: false });
+        s.creators.insert(4, Creator { kyc_level: Some(0), trust_score: Some(-5.0), likely_bot: false });
+        let full = WindowCounts { views: 10, likes: 10, comments: 0, uniq_devices: 10, uniq_ips: 10 };
+        for c in [1, 2, 4] {
+            s.windows.insert(c, vec![full]);
+        }
+        let mut out = Vec::new();
+        for_each_day(&cfg, &mut s, |d| -> Result<(), ()> {
+            out.push(d);
+            Ok(())
+        })
+        .unwrap();
+        let d = &out[0];
+        assert_eq!(d.videos.iter().map(|v| v.video_id).collect::<Vec<_>>(), vec![101, 201, 401]);
+        assert!(close(d.videos[0].units, 128.40783166719092));
+        assert!(close(d.videos[2].units, 263.18433666561816));
+        assert!(close(d.creators[0].units, 132.26006661720666));
+        assert!(close(d.creators[1].units, 220.93500000000003));
+        assert!(close(d.creators[2].units, 216.8638934124694));
+    }
+
+    #[test]
+    fn bot_is_listed_with_zero_units_and_missing_user_is_neutral() {
+        let cfg = Config::default();
+        let videos = video_units(&cfg, &[vd(1, 5, 0, 10, 0, 0, 0), vd(2, 13, 0, 10, 0, 0, 0)], &HashMap::new());
+        let bot = Creator { kyc_level: Some(3), trust_score: Some(90.0), likely_bot: true };
+        let w = WindowCounts { views: 10, ..Default::default() };
+        let rows = creator_units(&cfg, &videos, |c| (if c == 5 { Some(&bot) } else { None }, w));
+        assert_eq!(rows[0].creator_id, 5);
+        assert!(rows[0].excluded);
+        assert_eq!(rows[0].units, 0.0);
+        assert!(close(rows[0].trust_mult, 1.16));
+        assert!(!rows[1].excluded);
+        assert_eq!(rows[1].trust_mult, 1.0);
+        // views 10, no devices / IPs / engagement → 0.97
+        assert!(close(rows[1].units, 0.97 * 10.0));
+    }
+
+    #[test]
+    fn early_kicker_applies_on_every_day() {
+        let cfg = Config::default();
+        let mut s = PeriodSignals { days: 2, ..Default::default() };
+        s.video_days = vec![vd(7, 1, 0, 10, 0, 0, 0), vd(7, 1, 1, 20, 0, 0, 0)];
+        s.early.insert(7, EarlyViews { views: 60, uniq_devices: 40, uniq_ips: 30 });
+        let mut mults = Vec::new();
+        for_each_day(&cfg, &mut s, |d| -> Result<(), ()> {
+            mults.push(d.videos[0].early_mult);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(mults, vec![1.05, 1.05]);
+    }
+}
