@@ -67,7 +67,8 @@ cluster_start() {
         } >> "$dir/data/postgresql.conf"
     fi
     if ! as_pg "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
-        as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null
+        # No RUST_BACKTRACE in the server: error DETAILs stay readable for SQL users.
+        as_pg env -u RUST_BACKTRACE "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start >/dev/null
     fi
 }
 
