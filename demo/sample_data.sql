@@ -77,7 +77,9 @@ SELECT v.id,
        CASE WHEN v.farm THEN 'farm-ip-' || floor(x.r3 * 2)::int ELSE 'ip-' || floor(x.r3 * 8000)::int END
 FROM demo_videos v
 CROSS JOIN generate_series(timestamptz '2025-07-25 00:00+00', timestamptz '2025-08-31 00:00+00', interval '1 day') AS d
-CROSS JOIN LATERAL generate_series(1, (v.popularity * (0.6 + 0.8 * random()))::int) AS n
+-- (d is referenced inside the LATERALs so that Postgres draws new events for every day
+-- instead of materializing one day's and reusing them)
+CROSS JOIN LATERAL generate_series(1, (v.popularity * (0.6 + 0.8 * random()))::int + 0 * extract(day FROM d)::int) AS n
 CROSS JOIN LATERAL (SELECT random() + 0 * n AS r, random() + 0 * n AS r2, random() + 0 * n AS r3,
                            random() + 0 * n AS t) AS x
 WHERE v.created_at IS NULL OR d + interval '1 day' > v.created_at;

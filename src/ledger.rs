@@ -78,16 +78,21 @@ pub fn refuse_unfinished(client: &SpiClient<'_>, period: &Period) -> Result<()> 
 }
 
 /// Blocks until no other transaction holds this run key; held until our transaction ends.
-pub fn lock_run_key(client: &SpiClient<'_>, period: &Period, payment_type: &str) -> Result<()> {
+/// Read-write SPI (`update`) on purpose, here and in `existing_run`: a read-only SPI statement
+/// reuses the snapshot taken before we waited, and would not see the run that the
+/// transaction we waited for has just committed.
+pub fn lock_run_key(client: &mut SpiClient<'_>, period: &Period, payment_type: &str) -> Result<()> {
     let key = format!("revenue_split/{}/{}/{}", period.kind.as_str(), period.start, payment_type);
-    client.select(LOCK_SQL, None, &[key.into()]).map_err(spi_error)?;
+    client.update(LOCK_SQL, None, &[key.into()]).map_err(spi_error)?;
     Ok(())
 }
 
-/// The run already committed under this key, reported as `skipped`.
-pub fn existing_run(client: &SpiClient<'_>, period: &Period, payment_type: &str) -> Result<Option<RunRow>> {
+/// The run already committed under this key, reported as `skipped`. Under READ COMMITTED
+/// this statement's fresh snapshot sees a run committed while we waited for the lock; under
+/// REPEATABLE READ it cannot, and the UNIQUE run key turns the race into error 23505.
+pub fn existing_run(client: &mut SpiClient<'_>, period: &Period, payment_type: &str) -> Result<Option<RunRow>> {
     let rows = client
-        .select(
+        .update(
             EXISTING_RUN_SQL,
             Some(1),
             &[period.kind.as_str().into(), to_pg_date(period.start).into(), payment_type.into()],

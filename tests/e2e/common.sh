@@ -1,0 +1,22 @@
+# Shared by tests/e2e/*.sh: connection to the test cluster, a fresh database with the demo
+# sample data and the extension, and tiny assertion helpers that count into one TAP-ish summary.
+set -euo pipefail
+E2E_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+eval "$("$E2E_ROOT/scripts/test-sql" --env | sed 's/^/export /')"
+
+PASS=0; FAIL=0
+q() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$DB" "$@"; }
+check() { # check DESCRIPTION EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then PASS=$((PASS + 1)); echo "ok - $1";
+    else FAIL=$((FAIL + 1)); echo "not ok - $1: expected '$2', got '$3'"; fi
+}
+fresh_db() { # fresh_db NAME: the demo data set + the extension
+    DB="$1"
+    psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
+    q -f "$E2E_ROOT/demo/sample_data.sql" >/dev/null
+    q -c "CREATE EXTENSION revenue_split"
+}
+finish() {
+    echo "$PASS passed, $FAIL failed"
+    [ "$FAIL" = 0 ]
+}
