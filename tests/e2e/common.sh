@@ -10,11 +10,11 @@ check() { # check DESCRIPTION EXPECTED ACTUAL
     if [ "$2" = "$3" ]; then PASS=$((PASS + 1)); echo "ok - $1";
     else FAIL=$((FAIL + 1)); echo "not ok - $1: expected '$2', got '$3'"; fi
 }
-fresh_db() { # fresh_db NAME: the demo data set + the extension
+fresh_db() { # fresh_db NAME [no-extension]: the demo data set (+ the extension in public)
     DB="$1"
     psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB"
     q -f "$E2E_ROOT/demo/sample_data.sql" >/dev/null
-    q -c "CREATE EXTENSION revenue_split"
+    [ "${2:-}" = no-extension ] || q -c "CREATE EXTENSION revenue_split"
 }
 finish() {
     echo "$PASS passed, $FAIL failed"

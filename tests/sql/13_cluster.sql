@@ -3,7 +3,8 @@
 -- top_share <= 0.20, else max(0.70, 1 - 2 * (top_share - 0.20)); 1.0 when n = 0.
 --
 -- Creator 1 owns every video; created_at is NULL (early 1.0). On 2025-08-14 every video has ER 0.1
--- (views + views/10 likes from a NULL device / IP, except 705), so sigma = 0 and quality = 1.0.
+-- (views + views/10 likes from a NULL device / IP, except 705), so sigma = 0 and quality = 1.0
+-- (in floating point the mean of eight 0.1s may leave sigma ~1e-17: the SPEC's sigma < 1e-9 rule gives z = 0).
 -- Views g = 1..100 (708: g = 1..10) at 2025-08-14 08:00 + g min; unless said, device / IP are unique.
 --   701  device 'hot701' for g <= 30, IP 'hotip701' for g > 75        -> 30/100 = 0.30 -> 0.80 (SPEC example)
 --   702  devices g % 10 (10 each), IP 'hotip702' for g <= 50          -> 50/100 = 0.50 -> 0.40 -> floor 0.70

@@ -20,7 +20,7 @@
 --   2025-03-12: 42: 20 views; 71, 81, 91, 101, 991, 111: 10 views each
 --   previous calendar month of now() (UTC), day 5: 12: 10 views (default month)
 BEGIN;
-SELECT plan(34);
+SELECT plan(35);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
