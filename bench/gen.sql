@@ -47,13 +47,13 @@ SET max_parallel_workers_per_gather = 0;
 SET work_mem = '512MB';
 SET maintenance_work_mem = '1GB';
 SET synchronous_commit = off;
-SELECT setseed(:seed);
+SELECT setseed(:seed) \g /dev/null
 
 SELECT :events::bigint AS n_events,
        round(:events * 0.10)::bigint AS n_farm,
        round(:events * 0.02)::bigint AS n_burst_target
 \gset
-SELECT :n_events - :n_farm AS n_organic \gset
+SELECT :n_events - :n_farm - :n_burst_target AS n_organic \gset
 \echo [gen] :n_events events (organic, farm, bursts ≈ 88/10/2%), shuffled=:shuffled partitioned=:partitioned
 \timing on
 
@@ -78,7 +78,7 @@ SELECT id,
        CASE WHEN r2 < 0.05 THEN NULL WHEN r2 < 0.15 THEN 0 WHEN r2 < 0.45 THEN 1
             WHEN r2 < 0.75 THEN 2 ELSE 3 + (r2 > 0.95)::int END,
        CASE WHEN r3 < 0.15 THEN NULL WHEN r3 < 0.16 THEN -5 WHEN r3 < 0.17 THEN 150
-            ELSE round((r3 - 0.17) / 0.83 * 100, 1) END,
+            ELSE round(((r3 - 0.17) / 0.83 * 100)::numeric, 1) END,
        CASE WHEN id BETWEEN 1961 AND 1980 THEN true WHEN id > 1980 THEN false
             WHEN r4 < 0.10 THEN NULL WHEN r4 < 0.105 THEN true ELSE false END
 FROM (SELECT id, random() AS r1, random() AS r2, random() AS r3, random() AS r4
@@ -127,7 +127,7 @@ SELECT g.n, r.video_id,
        r.lo + g.f * (timestamptz '2025-09-01 00:00+00' - r.lo),
        CASE WHEN g.nd < 0.01 THEN NULL ELSE substr(md5('d' || g.dev), 1, 16) END,
        CASE WHEN g.ni < 0.005 THEN NULL
-            WHEN g.ni < 0.85 THEN substr(md5('i' || (g.dev * 7919) % 200000), 1, 16)
+            WHEN g.ni < 0.85 THEN substr(md5('i' || (g.dev::bigint * 7919) % 200000), 1, 16)
             ELSE substr(md5('i' || g.ip), 1, 16) END
 FROM (SELECT n,
              least(50000, floor(exp(u * ln(50010) + (1 - u) * ln(10)))::int - 9) AS rank,

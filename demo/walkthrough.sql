@@ -41,3 +41,6 @@ SELECT run_id, status, allocated_cents FROM revenue_split_commit(10000000, 2025,
 SELECT run_id, kind, period_start, period_end, payment_type, pool_cents, allocated_cents,
        unallocated_cents, creators
 FROM revenue_split.runs ORDER BY run_id;
+
+-- A health report: tables and types, the event(ts) index, config, privileges, pg_cron, last runs.
+SELECT * FROM revenue_split_doctor();

@@ -4,6 +4,9 @@
 //! All functions pin `search_path` to `pg_catalog, pg_temp`: nothing on the caller's path can
 //! shadow a table, function or operator they use.
 
+// pgrx reads each function's output columns from its signature, so the row tuples stay inline.
+#![allow(clippy::type_complexity)]
+
 use chrono::NaiveDate;
 use pgrx::datum::Date;
 use pgrx::prelude::*;
@@ -206,6 +209,16 @@ fn revenue_split_run(
         function_name!(),
     );
     commit_row(row)
+}
+
+/// A read-only health report: application tables and types, the recommended index, the
+/// configuration, privileges, the pg_cron job and the last runs.
+#[pg_extern(stable)]
+#[search_path(pg_catalog, pg_temp)]
+fn revenue_split_doctor() -> TableIterator<'static, (name!(check, String), name!(status, String), name!(detail, String))>
+{
+    let checks = or_report(crate::doctor::report(), function_name!());
+    TableIterator::new(checks.into_iter().map(|c| (c.check, c.status.to_string(), c.detail)))
 }
 
 fn preview_rows(p: Payout) -> TableIterator<'static, PreviewRow> {

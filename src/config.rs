@@ -164,7 +164,7 @@ impl Config {
                 return Err(bad(field, v, "must be a finite number > 0"));
             }
         }
-        if !(self.quality_max_adjust < 1.0) {
+        if self.quality_max_adjust >= 1.0 {
             return Err(bad("quality_max_adjust", self.quality_max_adjust, "must be < 1"));
         }
         if !(self.cluster_threshold.is_finite() && (0.0..=1.0).contains(&self.cluster_threshold)) {

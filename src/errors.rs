@@ -112,6 +112,11 @@ impl Error {
         }
     }
 
+    /// The one-line message, for reports that list problems instead of raising them.
+    pub fn message(&self) -> String {
+        self.parts().1
+    }
+
     /// Raises the error in Postgres (`ereport(ERROR, ...)`); does not return.
     pub fn report(self, funcname: &'static str) -> ! {
         let (code, message, detail, hint) = self.parts();

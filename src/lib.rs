@@ -16,6 +16,7 @@ pub mod units;
 pub mod window;
 
 mod api;
+mod doctor;
 mod errors;
 mod ledger;
 mod run;

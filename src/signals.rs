@@ -60,33 +60,57 @@ pub fn read_config(client: &SpiClient<'_>) -> Result<Config> {
     Ok(Config::from_json(json.as_deref())?)
 }
 
-/// Checks that the application tables and columns exist. Returns the SQL type of
-/// `transactions.amount_cents` when `for_commit`.
-pub fn check_app_tables(client: &SpiClient<'_>, cfg: &Config, for_commit: bool) -> Result<Option<String>> {
-    let schema_exists = client
-        .select(
-            "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) $1",
-            None,
-            &[cfg.app_schema.as_str().into()],
-        )
+/// One column of an application table, as the catalog describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppColumn {
+    /// `format_type()`, e.g. `bigint`, `timestamp with time zone`.
+    pub sql_type: String,
+    /// `pg_type.typtype`: `b` base, `e` enum, `d` domain, ...
+    pub type_kind: String,
+    /// An enum type with the label `inflow`.
+    pub has_inflow_label: bool,
+}
+
+/// Table name → column name → column, for the application tables that exist in `schema`;
+/// `None` when the schema itself does not exist.
+pub type AppTables = HashMap<String, HashMap<String, AppColumn>>;
+
+pub fn app_tables(client: &SpiClient<'_>, schema: &str) -> Result<Option<AppTables>> {
+    let schema_exists = !client
+        .select("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) $1", None, &[schema.into()])
         .map_err(spi_error)?
-        .len()
-        > 0;
+        .is_empty();
     if !schema_exists {
-        return Err(Error::UndefinedSchema { schema: cfg.app_schema.clone() });
+        return Ok(None);
     }
     let tables: Vec<&str> = vec!["users", "videos", "event", "transactions"];
-    let rows =
-        client.select(APP_COLUMNS_SQL, None, &[cfg.app_schema.as_str().into(), tables.into()]).map_err(spi_error)?;
-    let mut found: HashMap<String, HashMap<String, String>> = HashMap::new();
+    let rows = client.select(APP_COLUMNS_SQL, None, &[schema.into(), tables.into()]).map_err(spi_error)?;
+    let mut found: AppTables = HashMap::new();
     for row in rows {
         let table: String = row.get(1).map_err(spi_error)?.unwrap_or_default();
         let cols = found.entry(table).or_default();
         if let (Some(c), Some(t)) = (row.get::<String>(2).map_err(spi_error)?, row.get::<String>(3).map_err(spi_error)?)
         {
-            cols.insert(c, t);
+            let type_kind = row.get::<String>(4).map_err(spi_error)?.unwrap_or_default();
+            let has_inflow_label = row.get::<bool>(5).map_err(spi_error)?.unwrap_or(false);
+            cols.insert(c, AppColumn { sql_type: t, type_kind, has_inflow_label });
         }
     }
+    Ok(Some(found))
+}
+
+/// Checks that the application tables and columns exist (SPEC §1). Returns the SQL type of
+/// `transactions.amount_cents` when `for_commit`.
+pub fn check_app_tables(client: &SpiClient<'_>, cfg: &Config, for_commit: bool) -> Result<Option<String>> {
+    let Some(found) = app_tables(client, &cfg.app_schema)? else {
+        return Err(Error::UndefinedSchema { schema: cfg.app_schema.clone() });
+    };
+    missing_column(&found, cfg, for_commit)?;
+    Ok(found.get("transactions").and_then(|c| c.get("amount_cents")).map(|c| c.sql_type.clone()))
+}
+
+/// The first required table or column that `found` lacks, as an error.
+pub fn missing_column(found: &AppTables, cfg: &Config, for_commit: bool) -> Result<()> {
     let mut need: Vec<(&'static str, &'static [&'static str])> = READ_COLUMNS.to_vec();
     if for_commit {
         need.extend_from_slice(WRITE_COLUMNS);
@@ -99,7 +123,7 @@ pub fn check_app_tables(client: &SpiClient<'_>, cfg: &Config, for_commit: bool) 
             return Err(Error::UndefinedColumn { schema: cfg.app_schema.clone(), table, column });
         }
     }
-    Ok(found.get("transactions").and_then(|c| c.get("amount_cents")).cloned())
+    Ok(())
 }
 
 /// The query text with the application schema in place, quoted as an identifier.

@@ -16,6 +16,16 @@ fresh_db() { # fresh_db NAME [no-extension]: the demo data set (+ the extension 
     q -f "$E2E_ROOT/demo/sample_data.sql" >/dev/null
     [ "${2:-}" = no-extension ] || q -c "CREATE EXTENSION revenue_split"
 }
+# The cluster's cron.database_name. Never dropped: dropping it (WITH FORCE) terminates the
+# pg_cron scheduler, which does not come back until a server restart. Jobs run in other
+# databases through cron.schedule_in_database.
+CRON_DB=rs_cron
+ensure_cron_db() {
+    psql -X -q -At -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$CRON_DB'" | grep -q 1 \
+        || psql -X -q -d postgres -c "CREATE DATABASE $CRON_DB"
+    psql -X -q -d "$CRON_DB" -c "CREATE EXTENSION IF NOT EXISTS pg_cron" 2>/dev/null
+}
+qc() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$CRON_DB" "$@"; }
 finish() {
     echo "$PASS passed, $FAIL failed"
     [ "$FAIL" = 0 ]

@@ -10,8 +10,10 @@ event / transactions (and the enum type rs_adv_direction) in schema public are D
 recreated, then filled with the seed's data. The oracle reads the data back from the database
 (reference.load_from_psql) and computes, and the extension is called (positionally, like
 golden/check) for:
-  * revenue_split_video_units(day) and revenue_split_units(day) for every day of the target month;
-  * revenue_split_preview(pool, year, month) for pools 0, 1, 101, 1000003, 10^12;
+  * revenue_split_video_units(day) and revenue_split_units(day) for every day of the target month
+    (with --all-days: of the whole data range);
+  * revenue_split_preview(pool, year, month) for pools 0, 1, 101, 1000003, 10^12 (and pools 101,
+    1000003 for the months before and after the target month);
   * revenue_split_preview_day(pool, day) for a few days (quiet days, month edges, a busy day) and
     the same pools.
 Each call runs with the session TimeZone far from UTC (Pacific/Kiritimati, +14, and
@@ -142,12 +144,21 @@ def run_seed(psql, seed, a, timezone, report):
     pday = sorted(set(meta["quiet"][:2] + [month_days[0], month_days[-1]] + rng.sample(busy, min(2, len(busy)))))
 
     calls = []      # (label, fn, args_sql, expected rows, pool)
-    for d in month_days:
+    unit_days = month_days
+    if a.all_days:  # every day of the data range (months at the edge of the data, integrity windows)
+        first, last = meta["range"]
+        unit_days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    for d in unit_days:
         calls.append((f"video_units({d})", "video_units", f"'{d}'::date", oracle.video_units(d), None))
         calls.append((f"units({d})", "units", f"'{d}'::date", oracle.units(d), None))
     for pool in POOLS:
         calls.append((f"preview({pool}, {year}, {month})", "preview", f"{pool}::bigint, {year}, {month}",
                       oracle.preview(pool, year, month), pool))
+    # the months around the target (partly covered by the data)
+    for y, m in [(year - (month == 1), (month - 2) % 12 + 1), (year + (month == 12), month % 12 + 1)]:
+        for pool in (101, 1000003):
+            calls.append((f"preview({pool}, {y}, {m})", "preview", f"{pool}::bigint, {y}, {m}",
+                          oracle.preview(pool, y, m), pool))
     for d in pday:
         for pool in POOLS:
             calls.append((f"preview_day({pool}, {d})", "preview_day", f"{pool}::bigint, '{d}'::date",
@@ -182,6 +193,8 @@ def main():
     ap.add_argument("--create-extension", action="store_true",
                     help="run CREATE EXTENSION IF NOT EXISTS revenue_split [SCHEMA schema-fn] first")
     ap.add_argument("--timezone", help="session TimeZone for the calls (default: alternate +14 / -11)")
+    ap.add_argument("--all-days", action="store_true",
+                    help="video_units / units for every day of the data range, not only the target month")
     ap.add_argument("--workdir", default="/tmp/rs_oracle_diff", help="where the seeds' SQL is kept")
     a = ap.parse_args()
     psql = Psql(a.psql)

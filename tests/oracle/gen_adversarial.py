@@ -21,7 +21,8 @@ What a seed contains (each with random sizes):
   * trust NULL / NaN / Infinity / -5 / 150 / 62.5 / 1e30 ..., likely_bot true / NULL / false,
     KYC NULL / -1 / 0 / 1 / 2 / 3 / 4, a creator with videos but no users row;
   * quiet days (one video; several videos with the same ER), a day with only ignored events,
-    "twin" creators with identical units (largest-remainder ties), bigint ids > 2^32.
+    "twin" creators with identical units (largest-remainder ties), bigint ids > 2^32,
+    created_at / ts = +-infinity (some seeds).
 
 generate(seed, schema) -> (sql_text, meta) is used by diff.py; meta has the target year / month.
 Python 3.11 standard library only.
@@ -176,7 +177,6 @@ def generate(seed, schema="public", drop=False):
         videos.extend(twin_videos)
     vids = [v[0] for v in videos]
     creator_of = {v[0]: v[1] for v in videos}
-    created_of = {v[0]: v[2] for v in videos}
 
     # ---- device / IP pools per creator (integrity varies)
     pools = {}
@@ -327,6 +327,15 @@ def generate(seed, schema="public", drop=False):
         else:
             events.append((None, rng.choice(COUNTED), d0 + rng.randrange(DAY), "m", "m"))
 
+    # ---- infinite timestamps (some seeds): in no day and in no early window
+    if seed % 5 == 2:
+        plain = [v for v in videos if v not in early_videos and (not twins or v[1] not in twins)]
+        for v, inf in zip(rng.sample(plain, min(2, len(plain))), ["infinity", "-infinity"]):
+            v[2] = inf
+        for _ in range(rng.randint(1, 5)):
+            v = rng.choice(vids)
+            events.append((v, rng.choice(COUNTED), rng.choice(["infinity", "-infinity"]), *dev_ip(creator_of[v])))
+
     rng.shuffle(events)
 
     # ---- SQL
@@ -389,11 +398,11 @@ CREATE TABLE {q}.videos (
     out += ["\t".join(cell(x) for x in u) for u in users]
     out.append("\\.")
     out.append(f"COPY {q}.videos (id, creator_id, created_at) FROM stdin;")
-    out += ["\t".join([cell(v[0]), cell(v[1]), cell(None if v[2] is None else ts_text(v[2], rng))]) for v in videos]
+    out += ["\t".join([cell(v[0]), cell(v[1]), cell(v[2] if v[2] is None or isinstance(v[2], str) else ts_text(v[2], rng))]) for v in videos]
     out.append("\\.")
     out.append(f"COPY {q}.event (video_id, event_type, ts, device_id, ip_hash) FROM stdin;")
     for v, t, ts, dv, ip in events:
-        out.append("\t".join([cell(v), cell(t), cell(None if ts is None else ts_text(ts, rng)), cell(dv), cell(ip)]))
+        out.append("\t".join([cell(v), cell(t), cell(ts if ts is None or isinstance(ts, str) else ts_text(ts, rng)), cell(dv), cell(ip)]))
     out.append("\\.")
     out.append(f"ANALYZE {q}.users; ANALYZE {q}.videos; ANALYZE {q}.event;")
     meta = {"seed": seed, "year": year, "month": month, "range": (r_start.date(), r_end.date()),

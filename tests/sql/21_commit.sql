@@ -16,9 +16,10 @@
 --   2025-05-10: 11: 50 views, 21: 30, 31: 20, 41 (bot): 10
 --   2025-05-20: 22: 10 views, 51: 10
 --   2025-05-25: 41 (bot): 10 views   (only the bot: U = 0)
+--   2025-06-03: 51: 10 views; 771 -> creator 77, who has NO users row: 10 views
 --   previous calendar month of now() (UTC), day 5: 52: 10 views
 BEGIN;
-SELECT plan(45);
+SELECT plan(51);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -26,13 +27,14 @@ INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, l
     (1, 0, 1, NULL, false), (2, NULL, 3, NULL, false), (3, 7, 0, NULL, false),
     (4, 0, 3, NULL, true), (5, 100, 2, NULL, false);
 INSERT INTO public.videos (id, creator_id, created_at) VALUES
-    (11, 1, NULL), (21, 2, NULL), (22, 2, NULL), (31, 3, NULL), (41, 4, NULL), (51, 5, NULL), (52, 5, NULL);
+    (11, 1, NULL), (21, 2, NULL), (22, 2, NULL), (31, 3, NULL), (41, 4, NULL), (51, 5, NULL), (52, 5, NULL), (771, 77, NULL);
 INSERT INTO public.event (video_id, event_type, ts, device_id, ip_hash)
 SELECT x.v, 'view', x.d::timestamp AT TIME ZONE 'UTC' + interval '10 hours' + g * interval '1 minute',
        'd' || x.v || '-' || x.d || '-' || g, 'i' || x.v || '-' || x.d || '-' || g
 FROM (VALUES (11, date '2025-05-10', 50), (21, '2025-05-10', 30), (31, '2025-05-10', 20), (41, '2025-05-10', 10),
              (22, '2025-05-20', 10), (51, '2025-05-20', 10),
              (41, '2025-05-25', 10),
+             (51, '2025-06-03', 10), (771, '2025-06-03', 10),
              (52, (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '1 month' + interval '4 days')::date, 10)
      ) AS x(v, d, n),
      generate_series(1, x.n) g;
@@ -68,9 +70,9 @@ SELECT results_eq(
     $$VALUES (1::bigint, 5000::bigint), (2, 5600), (3, 7), (4, 0), (5, 1500)$$,
     'monthly commit: balances bumped (NULL counts as 0); unpaid creators untouched');
 SELECT results_eq(
-    $$SELECT r.run_id = m1.run_id, kind, period_start, period_end, payment_type, pool_cents, allocated_cents, unallocated_cents, creators,
-             round(total_units::numeric, 9), config IS NOT NULL AND jsonb_typeof(config) = 'object'
-        FROM revenue_split.runs r, m1$$,
+    $$SELECT r.run_id = (SELECT run_id FROM m1), kind, period_start, period_end, payment_type, pool_cents, allocated_cents, unallocated_cents,
+             creators, round(total_units::numeric, 9), config IS NOT NULL AND jsonb_typeof(config) = 'object'
+        FROM revenue_split.runs r$$,
     $$VALUES (true, 'monthly', date '2025-05-01', date '2025-06-01', 'revenue_split_monthly', 12000::bigint, 12000::bigint, 0::bigint, 3,
               121.2::numeric, true)$$,
     'monthly commit: the revenue_split.runs row');
@@ -204,6 +206,34 @@ SELECT results_eq(
     $$VALUES (7::bigint, 32107::numeric)$$,
     'daily run with pool 0: no transaction, no balance change (15,000 + 15,600 + 7 + 0 + 1,500)');
 
+-- ==== a pool smaller than the creators: pool 1 on 2025-05-20 (B 10.1, 5: 10.1), payment_type tiny ====
+-- 0.5 each -> floors 0 + 0; the leftover cent: equal remainders -> smallest id (2). 5 gets 0: no transaction.
+CREATE TEMP TABLE d4 AS SELECT * FROM revenue_split_run(1, '2025-05-20', 'tiny');
+SELECT results_eq(
+    $$SELECT status, pool_cents, creators, allocated_cents, unallocated_cents FROM d4$$,
+    $$VALUES ('committed'::text, 1::bigint, 1, 1::bigint, 0::bigint)$$,
+    'daily run with pool 1 over two equal creators: one creator paid');
+SELECT results_eq(
+    $$SELECT a.creator_id, a.amount_cents, t.recipient, t.amount_cents FROM revenue_split.allocations a
+        LEFT JOIN public.transactions t ON t.id = a.transaction_id WHERE a.run_id = (SELECT run_id FROM d4) ORDER BY 1$$,
+    $$VALUES (2::bigint, 1::bigint, 2::bigint, 1), (5, 0, NULL, NULL)$$,
+    'daily run with pool 1: the cent to the smallest id; the creator with 0 gets no transaction');
+
+-- ==== a creator without a users row (2025-06-03: 5: 10.1, 77 (no row): 10.1), pool 500 ====
+-- 77: kyc_level NULL, cap 0 -> capped, 0, no transaction (and no users row to bump); 5 (cap 50,000) gets 500.
+CREATE TEMP TABLE d5 AS SELECT * FROM revenue_split_run(500, '2025-06-03');
+SELECT results_eq(
+    $$SELECT status, creators, allocated_cents, unallocated_cents, round(total_units::numeric, 9) FROM d5$$,
+    $$VALUES ('committed'::text, 1, 500::bigint, 0::bigint, 20.2::numeric)$$,
+    'daily run with a creator without users row: committed, one creator paid');
+SELECT results_eq(
+    $$SELECT creator_id, round(units::numeric, 9), kyc_level, cap_cents, amount_cents, capped, transaction_id IS NOT NULL
+        FROM revenue_split.allocations WHERE run_id = (SELECT run_id FROM d5) ORDER BY creator_id$$,
+    $$VALUES (5::bigint, 10.1::numeric, 2, 50000::bigint, 500::bigint, false, true), (77, 10.1, NULL, 0, 0, true, false)$$,
+    'daily run with a creator without users row: its allocation row (kyc NULL, cap 0, 0, capped, no transaction)');
+SELECT is((SELECT count(*) FROM public.transactions WHERE recipient = 77), 0::bigint,
+    'daily run with a creator without users row: no transaction for it');
+
 -- ==== no_units ====
 -- February 2025: no events at all
 SELECT results_eq(
@@ -229,7 +259,7 @@ SELECT results_eq(
 SELECT results_eq(
     $$SELECT (SELECT count(*) FROM revenue_split.runs), (SELECT count(*) FROM revenue_split.allocations),
              (SELECT count(*) FROM public.transactions), (SELECT sum(current_balance) FROM public.users)$$,
-    $$VALUES (4::bigint, 12::bigint, 7::bigint, 32107::numeric)$$,
+    $$VALUES (6::bigint, 16::bigint, 9::bigint, 32608::numeric)$$,
     'no_units calls wrote nothing');
 
 -- ==== the default month: the previous calendar month (UTC) ====
@@ -241,11 +271,11 @@ SELECT results_eq(
              date_trunc('month', now() AT TIME ZONE 'UTC')::date, 3000::bigint, 1, 3000::bigint, 0::bigint, 10.1::numeric$$,
     'commit(pool) commits the previous calendar month (UTC)');
 SELECT results_eq(
-    $$SELECT recipient, amount_cents, payment_type FROM public.transactions t JOIN revenue_split.allocations a ON a.transaction_id = t.id
+    $$SELECT t.recipient, t.amount_cents, t.payment_type FROM public.transactions t JOIN revenue_split.allocations a ON a.transaction_id = t.id
        WHERE a.run_id = (SELECT run_id FROM dm)$$,
     $$VALUES (5::bigint, 3000, 'revenue_split_monthly')$$,
     'commit(pool): the transaction of the previous month');
-SELECT is((SELECT current_balance FROM public.users WHERE id = 5), 4500::bigint, 'commit(pool): balance 1,500 + 3,000');
+SELECT is((SELECT current_balance FROM public.users WHERE id = 5), 5000::bigint, 'commit(pool): balance 1,500 + 500 + 3,000');
 SELECT results_eq(
     format($$SELECT run_id, status FROM revenue_split_commit(3000, %s, %s)$$,
            extract(year FROM date_trunc('month', now() AT TIME ZONE 'UTC') - interval '1 month')::int,
@@ -265,7 +295,7 @@ SELECT is_empty(
           OR count(*) FILTER (WHERE a.amount_cents > 0) <> r.creators$$,
     'every run: allocated + unallocated = pool, Σ allocations = allocated, creators = paid count');
 SELECT results_eq(
-    $$SELECT count(*), sum(amount_cents) FROM public.transactions$$,
+    $$SELECT count(*), sum(amount_cents)::numeric FROM public.transactions$$,
     $$SELECT count(*), sum(amount_cents) FROM revenue_split.allocations WHERE amount_cents > 0$$,
     'transactions = the paid allocations, one each');
 -- balances = initial (0, NULL, 7, 0, 100) + Σ transactions per recipient
@@ -275,7 +305,7 @@ SELECT is_empty(
         JOIN (VALUES (1::bigint, 0::bigint), (2, 0), (3, 7), (4, 0), (5, 100)) AS i(id, b) ON i.id = u.id
        WHERE u.current_balance IS DISTINCT FROM i.b + COALESCE(t.s, 0)$$,
     'every balance = its initial value + Σ of its transactions');
-SELECT is((SELECT count(*) FROM revenue_split.runs), 5::bigint, 'five runs in all (monthly, daily x2, pool 0, default month)');
+SELECT is((SELECT count(*) FROM revenue_split.runs), 7::bigint, 'seven runs in all (monthly, daily x2, pool 0, pool 1, no users row, default month)');
 
 SELECT * FROM finish();
 ROLLBACK;
