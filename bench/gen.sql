@@ -55,13 +55,15 @@ SELECT :events::bigint AS n_events,
 \gset
 SELECT :n_events - :n_farm - :n_burst_target AS n_organic \gset
 \echo [gen] :n_events events (organic, farm, bursts ≈ 88/10/2%), shuffled=:shuffled partitioned=:partitioned
-\timing on
+SELECT clock_timestamp() AS gen_t0 \gset
 
-\echo [gen] 1/8 drop old tables
+SELECT to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS') AS gen_el \gset
+\echo [gen :gen_el] 1/8 drop old tables
 DROP TABLE IF EXISTS public.transactions, public.event, public.videos, public.users,
     public.bench_stage_events, public.bench_video_rank CASCADE;
 
-\echo [gen] 2/8 users (2,000 creators)
+SELECT to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS') AS gen_el \gset
+\echo [gen :gen_el] 2/8 users (2,000 creators)
 CREATE TABLE public.users (
     id                  bigint PRIMARY KEY,
     handle              text,
@@ -84,7 +86,8 @@ SELECT id,
 FROM (SELECT id, random() AS r1, random() AS r2, random() AS r3, random() AS r4
       FROM generate_series(1, 2000) AS id OFFSET 0) s;
 
-\echo [gen] 3/8 videos (50,000) and popularity ranks
+SELECT to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS') AS gen_el \gset
+\echo [gen :gen_el] 3/8 videos (50,000) and popularity ranks
 CREATE TABLE public.videos (
     id         bigint PRIMARY KEY,
     creator_id bigint NOT NULL REFERENCES public.users (id),
@@ -116,7 +119,8 @@ CREATE INDEX ON public.bench_video_rank (pop_rank);
 SELECT count(*) AS n_farm_videos FROM public.bench_video_rank WHERE farm_rank IS NOT NULL \gset
 ANALYZE public.bench_video_rank;
 
-\echo [gen] 4/8 organic events (:n_organic)
+SELECT to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS') AS gen_el \gset
+\echo [gen :gen_el] 4/8 organic events (:n_organic)
 CREATE UNLOGGED TABLE public.bench_stage_events (
     seq bigint, video_id bigint, event_type text, ts timestamptz, device_id text, ip_hash text);
 -- rank = floor(exp(u·ln(V+q) + (1-u)·ln q)) - q + 1: log-uniform over [q, V+q), q = 10.
@@ -138,7 +142,8 @@ FROM (SELECT n,
             FROM generate_series(1, :n_organic) AS n OFFSET 0) x) g
 JOIN public.bench_video_rank r ON r.pop_rank = g.rank;
 
-\echo [gen] 5/8 bot-farm events (:n_farm)
+SELECT to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS') AS gen_el \gset
+\echo [gen :gen_el] 5/8 bot-farm events (:n_farm)
 -- Farm video k is hammered by w = 3..40 consecutive devices of the 300-device pool and
 -- w/3 IPs of the 120-IP pool; farm popularity is skewed towards low k.
 INSERT INTO public.bench_stage_events
@@ -152,7 +157,8 @@ FROM (SELECT n, 1 + floor(:n_farm_videos * power(random(), 2))::int AS k,
       FROM generate_series(1, :n_farm) AS n OFFSET 0) g
 JOIN public.bench_video_rank r ON r.farm_rank = g.k;
 
-\echo [gen] 6/8 launch bursts (~:n_burst_target views in the first 2 hours of new videos)
+SELECT to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS') AS gen_el \gset
+\echo [gen :gen_el] 6/8 launch bursts (~:n_burst_target views in the first 2 hours of new videos)
 -- 70% of bursts come from diverse organic devices (early_mult 1.05), 30% from 8 farm devices.
 INSERT INTO public.bench_stage_events
 SELECT 2000000000000 + b.rn * 1000 + n, b.video_id, 'view',
@@ -170,7 +176,8 @@ FROM (SELECT video_id, created_at, rn, 50 + floor(random() * 151)::int AS size, 
       ORDER BY rn OFFSET 0) b
 CROSS JOIN LATERAL generate_series(1, b.size) AS n;
 
-\echo [gen] 7/8 event table (sorted insert)
+SELECT to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS') AS gen_el \gset
+\echo [gen :gen_el] 7/8 event table (sorted insert)
 \if :partitioned
 CREATE TABLE public.event (
     id bigint NOT NULL, video_id bigint, event_type text, ts timestamptz, device_id text, ip_hash text
@@ -216,16 +223,16 @@ SELECT timestamptz '2025-01-01 00:00+00' + random() * interval '200 days',
        CASE WHEN random() < 0.8 THEN 'inflow' ELSE 'outflow' END
 FROM generate_series(1, 5000);
 
-\echo [gen] 8/8 index on event(ts), VACUUM ANALYZE
+SELECT to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS') AS gen_el \gset
+\echo [gen :gen_el] 8/8 index on event(ts), VACUUM ANALYZE
 CREATE INDEX event_ts_idx ON public.event (ts);
-\timing off
 RESET max_parallel_workers_per_gather;
 VACUUM (ANALYZE) public.users, public.videos, public.transactions, public.event;
 \if :partitioned
 VACUUM (ANALYZE) public.event_2025_07, public.event_2025_08;
 \endif
-SELECT format('[gen] done: %s events (%s views), %s on disk (+ index %s)',
-              count(*), count(*) FILTER (WHERE event_type = 'view'),
+SELECT format('[gen %s] done: %s events (%s views), %s on disk (+ index %s)',
+              to_char(clock_timestamp() - :'gen_t0'::timestamptz, 'MI:SS'), count(*), count(*) FILTER (WHERE event_type = 'view'),
               pg_size_pretty(pg_total_relation_size('public.event'::regclass)
                              + coalesce((SELECT sum(pg_total_relation_size(inhrelid)) FROM pg_inherits
                                          WHERE inhparent = 'public.event'::regclass), 0)

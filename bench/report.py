@@ -76,7 +76,8 @@ for path in sorted(glob.glob(os.path.join(raw, "mem_*.txt"))):
             "hwm": kv[("after", "VmHWM")],
             "shmem": kv.get(("after", "RssShmem"), 0.0),
             "shmem_before": kv.get(("before", "RssShmem"), 0.0),
-            "private": kv[("after", "VmHWM")] - kv.get(("after", "RssShmem"), 0.0),
+            "file": kv.get(("after", "RssFile"), 0.0),
+            "private": kv[("after", "VmHWM")] - kv.get(("after", "RssShmem"), 0.0) - kv.get(("after", "RssFile"), 0.0),
             "anon_peak": max(anon) if anon else None,
         })
 
@@ -109,6 +110,13 @@ def timed(measure, m, base=None, base_name="", limit=None, info=""):
     add(measure, v, "s", min(r), max(r), ratio, base_name if ratio is not None else "", target, result)
 
 
+def speedup(m):
+    if not med("preview"):
+        return ""
+    r = med(m) / med("preview")
+    return f"preview is {r:.1f}x faster" if r >= 1 else f"preview is {1 / r:.1f}x slower"
+
+
 preview_limit = 30 if shuffled else 10
 timed("floor: count(*) of events in [month-6d, month end)", "floor", "floor", "floor")
 timed("revenue_split_preview(10000000, 2025, 8)", "preview", "floor", "floor", preview_limit)
@@ -121,20 +129,20 @@ timed("day floor: count(*) of events in [2025-08-14, 2025-08-21)", "day_floor", 
 timed("revenue_split_units('2025-08-20')", "units", "day_floor", "day floor", 10)
 if med("naive_daily"):
     timed("naive (a): plain SQL GROUP BYs, 31 days x 4 queries", "naive_daily", "floor", "floor",
-          info=f"preview is {med('naive_daily') / med('preview'):.1f}x faster" if med("preview") else "")
+          info=speedup("naive_daily"))
 if med("naive_copy"):
     timed("naive (b): COPY month's events TO STDOUT (psql > /dev/null)", "naive_copy", "floor", "floor",
-          info=f"preview is {med('naive_copy') / med('preview'):.1f}x faster" if med("preview") else "")
+          info=speedup("naive_copy"))
 if mem:
     priv = [m["private"] for m in mem]
     v = statistics.median(priv)
-    add("preview backend peak private memory (VmHWM - RssShmem)", v, "MiB", min(priv), max(priv),
+    add("preview backend peak private memory (VmHWM - RssShmem - RssFile)", v, "MiB", min(priv), max(priv),
         None, "", "<= 1024 MiB", "PASS" if max(priv) <= 1024 else "FAIL")
     hwm = [m["hwm"] for m in mem]
     anon = [m["anon_peak"] for m in mem if m["anon_peak"] is not None]
-    add("preview backend VmHWM (raw, incl. shared buffers touched)", statistics.median(hwm), "MiB",
+    add("preview backend VmHWM (raw: incl. shared buffers and code mapped)", statistics.median(hwm), "MiB",
         min(hwm), max(hwm), None, "", "",
-        f"sampled RssAnon peak {max(anon):.0f} MiB" if anon else "")
+        f"RssAnon sampled every 50 ms peaked at {max(anon):.0f} MiB" if anon else "")
 if cancel:
     ok = [lat for lat, st in cancel if st == "canceled"]
     if ok:
@@ -201,6 +209,7 @@ info = [
     f"{meta.get('server', '?')}, {meta.get('cpus', '?')} CPUs, load average at start {meta.get('loadavg', '?')}; "
     f"shared_buffers {meta.get('shared_buffers', '?')}, work_mem {meta.get('work_mem', '?')}, "
     f"max_parallel_workers_per_gather {meta.get('max_parallel_workers_per_gather', '?')}, jit {meta.get('jit', '?')}",
+    f"floor plan: {meta.get('floor_plan', '?')}; day floor plan: {meta.get('day_floor_plan', '?')}",
     f"median of {meta['runs']} runs after one warm-up, measures interleaved in one session; {meta['date']}"
     + (f"; data loaded in {meta['load_s']} s" if meta.get("load_s") else ""),
 ]

@@ -267,7 +267,7 @@ fn check_day(day: Option<Date>) -> Result<NaiveDate> {
     if d.is_neg_infinity() {
         return Err(invalid("day", "-infinity", DAY_RANGE));
     }
-    NaiveDate::from_ymd_opt(d.year(), u32::from(d.month()), u32::from(d.day()))
+    crate::signals::from_pg_date(d)
         .filter(|n| (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(n)))
         .ok_or_else(|| invalid("day", format!("{}-{:02}-{:02}", d.year(), d.month(), d.day()), DAY_RANGE))
 }

@@ -54,8 +54,8 @@ impl Error {
         match self {
             Error::InvalidArgument { arg, value, accepted } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("invalid {arg}: {value}"),
-                Some(format!("{arg} must be {accepted}.")),
+                format!("invalid {arg}: {value} ({arg} must be {accepted})"),
+                None,
                 None,
             ),
             Error::PeriodNotOver { period_start, period_end, now } => (

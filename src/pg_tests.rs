@@ -17,4 +17,56 @@ mod tests {
         let cfg = crate::config::Config::from_json(Some(&json)).unwrap();
         assert_eq!(cfg, crate::config::Config::default());
     }
+
+    #[pg_test]
+    fn dates_round_trip_including_1_bc() {
+        use chrono::NaiveDate;
+        // chrono's year 0 is 1 BC: the integrity window of 0001-01-01 starts there.
+        for (y, m, d, text) in [(0, 12, 26, "0001-12-26 BC"), (1, 1, 1, "0001-01-01"), (2025, 8, 31, "2025-08-31")] {
+            let n = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            let pg = crate::signals::to_pg_date(n);
+            let shown = Spi::get_one_with_args::<String>("SELECT $1::date::text", &[pg.into()]).unwrap().unwrap();
+            assert_eq!(shown, text);
+            assert_eq!(crate::signals::from_pg_date(pg), Some(n));
+        }
+        assert_eq!(crate::signals::from_pg_date(pgrx::datum::Date::positive_infinity()), None);
+    }
+
+    /// Runs `sql` and returns the SQLSTATE it raised (None if it succeeded). A plpgsql
+    /// EXCEPTION block gives each statement its own subtransaction, so the test's
+    /// transaction stays usable after the error.
+    fn sqlstate_of(sql: &str) -> Option<String> {
+        Spi::run(
+            "CREATE OR REPLACE FUNCTION pg_temp.sqlstate_of(q text) RETURNS text LANGUAGE plpgsql AS $$
+             BEGIN EXECUTE q; RETURN NULL; EXCEPTION WHEN others THEN RETURN SQLSTATE; END $$",
+        )
+        .unwrap();
+        Spi::get_one_with_args::<String>("SELECT pg_temp.sqlstate_of($1)", &[sql.into()]).unwrap()
+    }
+
+    #[pg_test]
+    fn bad_arguments_raise_22023_not_xx000() {
+        for sql in [
+            "SELECT * FROM revenue_split_units(NULL)",
+            "SELECT * FROM revenue_split_units('infinity')",
+            "SELECT * FROM revenue_split_video_units('-infinity')",
+            "SELECT * FROM revenue_split_preview(NULL, 2025, 8)",
+            "SELECT * FROM revenue_split_preview(-1, 2025, 8)",
+            "SELECT * FROM revenue_split_preview(1, 2025, 13)",
+            "SELECT * FROM revenue_split_preview(1, 10000, 1)",
+            "SELECT * FROM revenue_split_preview(1, 2025, NULL)",
+            "SELECT * FROM revenue_split_commit(1, 0, 1)",
+            "SELECT * FROM revenue_split_run(1, '2025-08-01', '')",
+        ] {
+            assert_eq!(sqlstate_of(sql).as_deref(), Some("22023"), "{sql}");
+        }
+    }
+
+    #[pg_test]
+    fn missing_application_tables_are_named() {
+        // The pg_test database has no application tables.
+        assert_eq!(sqlstate_of("SELECT * FROM revenue_split_units('2025-08-01')").as_deref(), Some("42P01"));
+        Spi::run("INSERT INTO revenue_split.config (app_schema) VALUES ('no_such_schema')").unwrap();
+        assert_eq!(sqlstate_of("SELECT * FROM revenue_split_units('2025-08-01')").as_deref(), Some("3F000"));
+    }
 }

@@ -98,6 +98,5 @@ pub fn today_utc() -> Result<chrono::NaiveDate> {
     })
     .map_err(signals::spi_error)?
     .ok_or_else(|| crate::errors::Error::Internal("now() is NULL".into()))?;
-    chrono::NaiveDate::from_ymd_opt(d.year(), u32::from(d.month()), u32::from(d.day()))
-        .ok_or_else(|| crate::errors::Error::Internal(format!("now() is out of range: {d:?}")))
+    signals::from_pg_date(d).ok_or_else(|| crate::errors::Error::Internal(format!("now() is out of range: {d:?}")))
 }

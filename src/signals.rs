@@ -41,10 +41,23 @@ const WRITE_COLUMNS: &[(&str, &[&str])] = &[
 /// Rows between interrupt checks while decoding a large result.
 const INTERRUPT_EVERY: usize = 1 << 14;
 
+/// Postgres' date epoch (day 0 of `DateADT`).
+fn pg_epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
+}
+
+/// chrono → Postgres date, by day count: exact for every date, including the 1 BC days that
+/// the integrity window of early year-1 periods reaches (chrono's year 0).
 pub fn to_pg_date(d: NaiveDate) -> Date {
-    use chrono::Datelike;
-    // Every date handled here comes from a validated period (years 1..=10000).
-    Date::new(d.year(), d.month() as u8, d.day() as u8).unwrap_or_else(|_| Date::positive_infinity())
+    Date::saturating_from_raw((d - pg_epoch()).num_days() as i32)
+}
+
+/// Postgres → chrono date; `None` for ±infinity and dates beyond chrono's range.
+pub fn from_pg_date(d: Date) -> Option<NaiveDate> {
+    if !d.is_finite() {
+        return None;
+    }
+    pg_epoch().checked_add_signed(chrono::TimeDelta::try_days(i64::from(d.to_pg_epoch_days()))?)
 }
 
 /// `revenue_split.config`, validated (no row: the SPEC defaults).

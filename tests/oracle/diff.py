@@ -23,7 +23,9 @@ Comparison as golden/check (compare.py): the same keys, ints / bools / kyc_level
 exactly, floats to a relative 1e-9, amount_cents +-1, sum(amount) <= pool, 0 <= amount <= cap;
 plus: sum(amount) equals the oracle's (SPEC 5: sum + unallocated = pool exactly).
 Prints mismatches (the first 50), one summary line per seed, and last "N passed, N failed" (one check
-per call). Exit status 1 on any failure. The seed's SQL stays in --workdir for reproduction.
+per call). Exit status 1 on any failure. A seed whose calls lose the server connection (a backend
+crash, or the extension's library replaced under the running server) is reported and rerun up to
+--retries times; if the crash repeats, its failures count. The seed's SQL stays in --workdir for reproduction.
 """
 import argparse
 import calendar
@@ -34,6 +36,7 @@ import random
 import shlex
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -121,7 +124,15 @@ def run_calls(psql, calls, schema_fn, timezone):
     return final
 
 
-def run_seed(psql, seed, a, timezone, report):
+LOST = ("server closed the connection", "connection to server was lost", "the database system is",
+        "could not connect to server", "connection to server on socket")
+
+
+class ServerLost(Exception):
+    pass
+
+
+def run_seed(psql, seed, a, timezone, report, last_try=True):
     """-> (passed, failed). report(line) collects mismatch lines."""
     sql, meta = gen.generate(seed, "public", drop=True)
     os.makedirs(a.workdir, exist_ok=True)
@@ -165,6 +176,9 @@ def run_seed(psql, seed, a, timezone, report):
                           oracle.preview_day(pool, d), pool))
 
     got = run_calls(psql, [(c[0], c[1], c[2]) for c in calls], a.schema_fn, timezone)
+    lost = [label for label, g in got.items() if isinstance(g, str) and any(m in g for m in LOST)]
+    if lost and not last_try:
+        raise ServerLost(f"{len(lost)} calls lost the server connection, first {lost[0]}: {got[lost[0]]}")
     passed = failed = 0
     for label, fn, _, want, pool in calls:
         cols = FUNCS[fn][1]
@@ -195,6 +209,8 @@ def main():
     ap.add_argument("--timezone", help="session TimeZone for the calls (default: alternate +14 / -11)")
     ap.add_argument("--all-days", action="store_true",
                     help="video_units / units for every day of the data range, not only the target month")
+    ap.add_argument("--retries", type=int, default=2,
+                    help="times a seed is rerun after losing the server connection (default 2)")
     ap.add_argument("--workdir", default="/tmp/rs_oracle_diff", help="where the seeds' SQL is kept")
     a = ap.parse_args()
     psql = Psql(a.psql)
@@ -211,11 +227,19 @@ def main():
     passed = failed = 0
     for i, seed in enumerate(parse_seeds(a.seeds)):
         tz = a.timezone or ("Pacific/Kiritimati" if i % 2 == 0 else "Pacific/Pago_Pago")
-        try:
-            p, f = run_seed(psql, seed, a, tz, lines.append)
-        except Exception as e:  # noqa: BLE001 - report and go on with the next seed
-            lines.append(f"seed {seed}: error {type(e).__name__}: {e}")
-            p, f = 0, 1
+        for attempt in range(a.retries + 1):
+            try:
+                p, f = run_seed(psql, seed, a, tz, lines.append, last_try=attempt == a.retries)
+                break
+            except ServerLost as e:
+                # a backend crash or a restart; retried, so that a reinstall of the extension's
+                # library under a running server does not count, but a crash that repeats does
+                print(f"seed {seed}: server connection lost ({str(e)[:300]}); retrying in 10 s", flush=True)
+                time.sleep(10)
+            except Exception as e:  # noqa: BLE001 - report and go on with the next seed
+                lines.append(f"seed {seed}: error {type(e).__name__}: {e}")
+                p, f = 0, 1
+                break
         passed += p
         failed += f
     for line in lines[:MAX_LINES]:

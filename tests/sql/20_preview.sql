@@ -19,8 +19,10 @@
 --   2025-03-11: 41, 51, 61: 10 views each               (three equal creators)
 --   2025-03-12: 42: 20 views; 71, 81, 91, 101, 991, 111: 10 views each
 --   previous calendar month of now() (UTC), day 5: 12: 10 views (default month)
+--   the edges of the accepted years: 13 -> 1: 10 views on 0001-01-01 and 10 on 0001-01-07,
+--                                    14 -> 1: 10 views on 9999-12-31
 BEGIN;
-SELECT plan(35);
+SELECT plan(38);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -30,7 +32,7 @@ INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, l
     (7, 0, NULL, NULL, false), (8, 0, -1, NULL, false), (9, 0, 2, NULL, false),
     (10, 0, 5, NULL, false), (11, 0, 3, NULL, true);
 INSERT INTO public.videos (id, creator_id, created_at) VALUES
-    (11, 1, NULL), (12, 1, NULL), (21, 2, NULL), (31, 3, NULL), (41, 4, NULL), (42, 4, NULL),
+    (11, 1, NULL), (12, 1, NULL), (13, 1, NULL), (14, 1, NULL), (21, 2, NULL), (31, 3, NULL), (41, 4, NULL), (42, 4, NULL),
     (51, 5, NULL), (61, 6, NULL), (71, 7, NULL), (81, 8, NULL), (91, 9, NULL), (101, 10, NULL),
     (111, 11, NULL), (991, 99, NULL);
 
@@ -41,6 +43,7 @@ FROM (VALUES (11, date '2025-03-10', 50), (21, '2025-03-10', 30), (31, '2025-03-
              (41, '2025-03-11', 10), (51, '2025-03-11', 10), (61, '2025-03-11', 10),
              (42, '2025-03-12', 20), (71, '2025-03-12', 10), (81, '2025-03-12', 10), (91, '2025-03-12', 10),
              (101, '2025-03-12', 10), (991, '2025-03-12', 10), (111, '2025-03-12', 10),
+             (13, '0001-01-01', 10), (13, '0001-01-07', 10), (14, '9999-12-31', 10),
              (12, (date_trunc('month', now() AT TIME ZONE 'UTC') - interval '1 month' + interval '4 days')::date, 10)
      ) AS x(v, d, n),
      generate_series(1, x.n) g;
@@ -241,6 +244,23 @@ SELECT is_empty($$SELECT * FROM revenue_split_preview(5000, 2025, 2)$$,
     'preview of a month without events: no rows');
 SELECT is_empty($$SELECT * FROM revenue_split_preview_day(5000, '2025-03-13')$$,
     'preview of a day without events: no rows');
+
+-- ---- the first and the last accepted month / day (years 1 and 9999) ----
+-- 0001-01-01: creator 1, 10 views -> 10.1 units (window [0000-12-26 = 1 BC, 0001-01-02) has only these views)
+-- 0001-01-07: window [0001-01-01, 0001-01-08): views 20, uniq 20 / 20 -> integrity 1.01 -> 10.1
+-- January of year 1: 10.1 + 10.1 = 20.2 -> the whole pool of 100 to creator 1 (cap 5,000).
+SELECT results_eq(
+    $$SELECT creator_id, round(units::numeric, 9), amount_cents FROM revenue_split_preview_day(100, '0001-01-01')$$,
+    $$VALUES (1::bigint, 10.1::numeric, 100::bigint)$$,
+    'preview_day of 0001-01-01 (first accepted day): its events count');
+SELECT results_eq(
+    $$SELECT creator_id, round(units::numeric, 9), amount_cents FROM revenue_split_preview(100, 1, 1)$$,
+    $$VALUES (1::bigint, 20.2::numeric, 100::bigint)$$,
+    'preview of January, year 1 (first accepted month): its events count');
+SELECT results_eq(
+    $$SELECT creator_id, round(units::numeric, 9), amount_cents FROM revenue_split_preview(100, 9999, 12)$$,
+    $$VALUES (1::bigint, 10.1::numeric, 100::bigint)$$,
+    'preview of December 9999 (last accepted month): its events count');
 
 -- ---- a preview writes nothing ----
 SELECT is((SELECT count(*) FROM revenue_split.runs), 0::bigint, 'previews wrote no run');

@@ -19,7 +19,7 @@
 --   2025-06-03: 51: 10 views; 771 -> creator 77, who has NO users row: 10 views
 --   previous calendar month of now() (UTC), day 5: 52: 10 views
 BEGIN;
-SELECT plan(51);
+SELECT plan(52);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -89,6 +89,11 @@ SELECT is_empty(
        WHERE a.transaction_id IS NOT NULL AND (t.id IS NULL OR t.recipient <> a.creator_id OR t.amount_cents <> a.amount_cents)$$,
     'monthly commit: every allocation.transaction_id is the transactions row of that creator and amount');
 SELECT is((SELECT config->>'app_schema' FROM revenue_split.runs), 'public', 'monthly commit: runs.config records the configuration used');
+SELECT results_eq(
+    $$SELECT creator_id, units, kyc_level, cap_cents, amount_cents, capped FROM revenue_split.allocations
+       WHERE run_id = (SELECT run_id FROM m1) ORDER BY creator_id$$,
+    $$SELECT * FROM revenue_split_preview(12000, 2025, 5) ORDER BY creator_id$$,
+    'monthly commit: the allocation rows are exactly what the preview shows');
 
 -- the same commit again: skipped, the earlier run, nothing written
 CREATE TEMP TABLE m2 AS SELECT * FROM revenue_split_commit(12000, 2025, 5);

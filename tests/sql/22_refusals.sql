@@ -5,9 +5,10 @@
 -- Fixture: events everywhere a refused call could otherwise have written something:
 --   users 1 (KYC 3, balance 10), 2 (KYC 1, balance NULL); videos 11 -> 1, 21 -> 2 (created_at NULL)
 --   2025-06-10: 11: 10 views, 21: 10 views
---   now() (today, in the current month): 11: 10 views; tomorrow (UTC): 21: 10 views
+--   today 00:00 UTC (in the current month): 11: 10 views; tomorrow 00:00 UTC: 21: 10 views
+--   0001-01-03 (year 1, the first accepted year): 11: 10 views
 BEGIN;
-SELECT plan(50);
+SELECT plan(53);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -18,7 +19,8 @@ INSERT INTO public.event (video_id, event_type, ts, device_id, ip_hash)
 SELECT x.v, 'view', x.t + g * interval '1 second', 'd' || x.v || '-' || x.t || '-' || g, 'i' || x.v || '-' || x.t || '-' || g
 FROM (VALUES (11, timestamptz '2025-06-10 10:00:00+00'), (21, timestamptz '2025-06-10 10:00:00+00'),
              (11, date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'),
-             (21, (date_trunc('day', now() AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC')) AS x(v, t),
+             (21, (date_trunc('day', now() AT TIME ZONE 'UTC') + interval '1 day') AT TIME ZONE 'UTC'),
+             (11, timestamptz '0001-01-03 10:00:00+00')) AS x(v, t),
      generate_series(1, 10) g;
 
 -- ---- previews ----
@@ -67,6 +69,17 @@ SELECT throws_ok(format($$SELECT * FROM revenue_split_run(100, %L)$$, (now() AT 
     '22023', NULL, 'run: tomorrow has not ended');
 SELECT throws_ok($$SELECT * FROM revenue_split_run(100, '2025-06-10', NULL)$$, '22023', NULL, 'run: NULL payment_type');
 SELECT throws_ok($$SELECT * FROM revenue_split_run(100, '2025-06-10', '')$$, '22023', NULL, 'run: empty payment_type');
+
+-- "has not ended" is judged in UTC whatever the session TimeZone: at UTC+14 the local date is
+-- already tomorrow (UTC) for most of the UTC day; today (UTC) must still be refused.
+SET LOCAL TimeZone = 'Pacific/Kiritimati';
+SELECT throws_ok(format($$SELECT * FROM revenue_split_run(100, %L)$$, (now() AT TIME ZONE 'UTC')::date),
+    '22023', NULL, 'run: today (UTC) refused under TimeZone UTC+14');
+SELECT throws_ok(
+    format($$SELECT * FROM revenue_split_commit(100, %s, %s)$$,
+           extract(year FROM now() AT TIME ZONE 'UTC')::int, extract(month FROM now() AT TIME ZONE 'UTC')::int),
+    '22023', NULL, 'commit: the current month (UTC) refused under TimeZone UTC+14');
+SET LOCAL TimeZone = 'UTC';
 
 -- ---- units functions (SPEC §8: bad argument -> 22023) ----
 SELECT throws_ok($$SELECT * FROM revenue_split_units(NULL)$$, '22023', NULL, 'units: NULL day');
@@ -134,6 +147,12 @@ SELECT results_eq($$SELECT status, creators FROM revenue_split_run(0, '2025-06-1
 SELECT results_eq($$SELECT status, pool_cents, creators, allocated_cents, unallocated_cents FROM revenue_split_commit(1000, 2025, 6)$$,
     $$VALUES ('committed'::text, 1000::bigint, 2, 1000::bigint, 0::bigint)$$,
     'commit: an ended month is accepted');
+
+-- The first accepted year: 0001-01-03 is accepted, and its events are paid
+-- (creator 1, 10 views -> 10.1 units, KYC 3 -> the whole pool of 100).
+SELECT results_eq($$SELECT status, creators, allocated_cents, round(total_units::numeric, 9) FROM revenue_split_run(100, '0001-01-03')$$,
+    $$VALUES ('committed'::text, 1, 100::bigint, 10.1::numeric)$$,
+    'run: 0001-01-03 (year 1) is accepted and its events are paid');
 
 SELECT * FROM finish();
 ROLLBACK;
