@@ -210,7 +210,7 @@ info = [
     f"shared_buffers {meta.get('shared_buffers', '?')}, work_mem {meta.get('work_mem', '?')}, "
     f"max_parallel_workers_per_gather {meta.get('max_parallel_workers_per_gather', '?')}, jit {meta.get('jit', '?')}",
     f"floor plan: {meta.get('floor_plan', '?')}; day floor plan: {meta.get('day_floor_plan', '?')}",
-    f"median of {meta['runs']} runs after one warm-up, measures interleaved in one session; {meta['date']}"
+    f"median of {meta['runs']} run(s) after one warm-up, measures interleaved in one session; {meta['date']}"
     + (f"; data loaded in {meta['load_s']} s" if meta.get("load_s") else ""),
 ]
 sanity = []

@@ -45,6 +45,9 @@ install_extension() {
     log "building and installing revenue_split (${PROFILE:-release})"
     local flag=()
     [ "${PROFILE:-release}" = release ] && flag=(--release)
+    # Unlink the old library first: overwriting it in place would change pages that running
+    # backends have mapped (SIGBUS); a new inode leaves them on the old copy.
+    rm -f "$("$PG_CONFIG" --pkglibdir)/revenue_split.so"
     (cd "$ROOT" && cargo pgrx install "${flag[@]}" --pg-config "$PG_CONFIG" >/dev/null)
 }
 

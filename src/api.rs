@@ -267,9 +267,15 @@ fn check_day(day: Option<Date>) -> Result<NaiveDate> {
     if d.is_neg_infinity() {
         return Err(invalid("day", "-infinity", DAY_RANGE));
     }
-    crate::signals::from_pg_date(d)
-        .filter(|n| (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(n)))
-        .ok_or_else(|| invalid("day", format!("{}-{:02}-{:02}", d.year(), d.month(), d.day()), DAY_RANGE))
+    crate::signals::from_pg_date(d).filter(|n| (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(n))).ok_or_else(
+        || {
+            let shown = match d.year() {
+                y if y < 1 => format!("{:04}-{:02}-{:02} BC", -y, d.month(), d.day()),
+                y => format!("{y:04}-{:02}-{:02}", d.month(), d.day()),
+            };
+            invalid("day", shown, DAY_RANGE)
+        },
+    )
 }
 
 fn month_period(year: Option<i32>, month: Option<i32>) -> Result<Period> {
@@ -285,10 +291,18 @@ fn month_period(year: Option<i32>, month: Option<i32>) -> Result<Period> {
     })
 }
 
+/// Longest accepted payment_type, in bytes: it is part of the run key's btree index, whose
+/// entries must stay under ~2.7 kB.
+const MAX_PAYMENT_TYPE_BYTES: usize = 1000;
+
 fn check_payment_type(p: Option<String>) -> Result<String> {
+    const ACCEPTED: &str = "a non-empty text of at most 1000 bytes";
     match p {
+        Some(p) if p.len() > MAX_PAYMENT_TYPE_BYTES => {
+            Err(invalid("payment_type", format!("a text of {} bytes", p.len()), ACCEPTED))
+        }
         Some(p) if !p.trim().is_empty() => Ok(p),
-        Some(p) => Err(invalid("payment_type", format!("'{p}'"), "a non-empty text")),
-        None => Err(invalid("payment_type", "NULL", "a non-empty text")),
+        Some(p) => Err(invalid("payment_type", format!("'{p}'"), ACCEPTED)),
+        None => Err(invalid("payment_type", "NULL", ACCEPTED)),
     }
 }

@@ -1,8 +1,8 @@
 //! revenue_split: a creator revenue split computed inside PostgreSQL (see SPEC.md, README.md).
 //!
 //! Layout: `api` is the SQL surface; `signals` reads the application tables and `ledger`
-//! writes; `run` wires one call together. The math — `config`, `period`, `units`, `window`,
-//! `allocation`, `payout` — is plain Rust with no pgrx import, tested with `cargo test`.
+//! writes; `run` wires one call together. The math — `config`, `period`, `stream`, `units`,
+//! `window`, `allocation`, `payout` — is plain Rust with no pgrx import, tested with `cargo test`.
 
 use pgrx::prelude::*;
 
@@ -12,6 +12,7 @@ pub mod allocation;
 pub mod config;
 pub mod payout;
 pub mod period;
+pub mod stream;
 pub mod units;
 pub mod window;
 

@@ -3,26 +3,31 @@
 //! Each query is a named `.sql` file under `src/sql/`, set-based, with every value bound as a
 //! `$n` parameter. The one thing spliced into the text is the application schema, and only
 //! after `quote_identifier` (it comes from `revenue_split.config`, never from an argument).
-//! A period costs four queries, whatever its length: video-day counts with cluster tops,
-//! creator day masks, early views, and the creators' users rows.
+//! A period costs one ordered pass over its events (plus the six days before it), streamed
+//! through a cursor and decoded straight from the tuples into `stream::Accumulator`, plus
+//! three small queries: the videos, the early windows that reach outside the pass, and the
+//! creators' users rows.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use pgrx::datum::Date;
+use pgrx::datum::DatumWithOid;
+use pgrx::pg_sys;
 use pgrx::spi::{self, SpiClient, SpiHeapTupleData};
 use pgrx::{check_for_interrupts, IntoDatum};
+use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::errors::{Error, Result};
 use crate::period::Period;
-use crate::units::{parse_trust_score, Creator, EarlyViews, PeriodSignals, VideoDay};
-use crate::window::{window_counts, DailyCounts, DayMask, Key, WINDOW_DAYS};
+use crate::stream::{day_start_us, Accumulator, Event, EventType, VideoInfo};
+use crate::units::{parse_trust_score, Creator, EarlyViews, PeriodSignals};
 
 const CONFIG_SQL: &str = include_str!("sql/config.sql");
 const APP_COLUMNS_SQL: &str = include_str!("sql/app_columns.sql");
-const VIDEO_DAYS_SQL: &str = include_str!("sql/video_days.sql");
-const DAY_MASKS_SQL: &str = include_str!("sql/day_masks.sql");
+const VIDEOS_SQL: &str = include_str!("sql/videos.sql");
+const EVENTS_SQL: &str = include_str!("sql/events.sql");
 const EARLY_VIEWS_SQL: &str = include_str!("sql/early_views.sql");
 const CREATORS_SQL: &str = include_str!("sql/creators.sql");
 
@@ -38,8 +43,9 @@ const WRITE_COLUMNS: &[(&str, &[&str])] = &[
     ("transactions", &["id", "created_at", "recipient", "amount_cents", "payment_type", "status", "direction"]),
 ];
 
-/// Rows between interrupt checks while decoding a large result.
-const INTERRUPT_EVERY: usize = 1 << 14;
+/// Rows per cursor fetch; each batch's tuple table is freed before the next, so memory stays
+/// flat however long the period.
+const BATCH: i64 = 10_000;
 
 /// Postgres' date epoch (day 0 of `DateADT`).
 fn pg_epoch() -> NaiveDate {
@@ -144,71 +150,47 @@ fn with_schema(sql: &str, cfg: &Config) -> String {
     sql.replace("@app@", &spi::quote_identifier(&cfg.app_schema))
 }
 
-/// Gathers every signal of a period (SPEC §2–4) in four set-based queries.
+/// Gathers every signal of a period (SPEC §2–4).
 pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<PeriodSignals> {
-    let days = period.days();
-    let w0 = period.window_start();
-    let (w0_pg, start_pg, end_pg) = (to_pg_date(w0), to_pg_date(period.start), to_pg_date(period.end));
-    let offset = WINDOW_DAYS - 1; // window day of the period's first day
+    let w0 = to_pg_date(period.window_start());
+    let end = to_pg_date(period.end);
 
-    // 1. Counts per (video, window day), cluster tops for the period's days.
-    let mut video_days = Vec::new();
-    let mut daily = Vec::new();
-    let rows = client
-        .select(&with_schema(VIDEO_DAYS_SQL, cfg), None, &[w0_pg.into(), start_pg.into(), end_pg.into()])
-        .map_err(spi_error)?;
-    for (i, row) in rows.enumerate() {
-        if i % INTERRUPT_EVERY == 0 {
-            check_for_interrupts!();
-        }
-        let video_id = req::<i64>(&row, 1)?;
-        let creator_id = row.get::<i64>(2).map_err(spi_error)?;
-        let wday = req::<i32>(&row, 3)? as u32;
-        let (views, likes, comments, shares) = (req(&row, 4)?, req(&row, 5)?, req(&row, 6)?, req(&row, 7)?);
-        if let Some(creator_id) = creator_id {
-            daily.push(DailyCounts { creator_id, wday, views, likes, comments });
-        }
-        if wday >= offset {
-            video_days.push(VideoDay {
-                video_id,
-                creator_id,
-                day: wday - offset,
-                views,
-                likes,
-                comments,
-                shares,
-                top_device: req(&row, 8)?,
-                top_ip: req(&row, 9)?,
-            });
-        }
-    }
+    // 1. The videos, joined to events in memory (a hash join in SQL would cost more per event).
+    let mut videos: FxHashMap<i64, VideoInfo> = FxHashMap::default();
+    stream_rows(client, &with_schema(VIDEOS_SQL, cfg), &[], |v, n| {
+        let created_at = (!n[2]).then(|| v[2].value() as i64).filter(|t| *t != i64::MAX && *t != i64::MIN);
+        videos.insert(v[0].value() as i64, VideoInfo { creator_id: (!n[1]).then(|| v[1].value() as i64), created_at });
+        Ok(())
+    })?;
 
-    // 2. Distinct devices / IPs per creator, as day masks over the window.
-    let mut masks = Vec::new();
-    let rows =
-        client.select(&with_schema(DAY_MASKS_SQL, cfg), None, &[w0_pg.into(), end_pg.into()]).map_err(spi_error)?;
-    for row in rows {
-        let key = if req::<i32>(&row, 2)? == 0 { Key::Device } else { Key::Ip };
-        masks.push(DayMask { creator_id: req(&row, 1)?, key, mask: req::<i64>(&row, 3)? as u64, n: req(&row, 4)? });
-    }
-    check_for_interrupts!();
-    let windows = window_counts(days, &daily, &masks);
+    // 2. The one pass over the events, in ts order.
+    let early_us = cfg.early_window_seconds.saturating_mul(1_000_000);
+    let mut acc = Accumulator::new(day_start_us(w0.to_pg_epoch_days()), period.days(), early_us, videos);
+    stream_rows(client, &with_schema(EVENTS_SQL, cfg), &[w0.into(), end.into()], |v, n| {
+        if n[2] {
+            return Ok(());
+        }
+        // SAFETY: column 3 is a non-NULL text datum of the current tuple.
+        let Some(kind) = EventType::parse(unsafe { text_bytes(v[2]) }) else { return Ok(()) };
+        // SAFETY: columns 4 and 5 are text datums when not NULL.
+        let device = (!n[3]).then(|| unsafe { text_bytes(v[3]) });
+        let ip = (!n[4]).then(|| unsafe { text_bytes(v[4]) });
+        acc.add(&Event { video_id: v[0].value() as i64, ts: v[1].value() as i64, kind, device, ip })
+            .map_err(|e| Error::Internal(format!("event pass out of ts order (day {} after {})", e.day, e.latest)))
+    })?;
+    let (mut signals, outside) = acc.finish();
 
-    // 3. Early views of the period's cohort videos.
-    let mut cohort_videos: Vec<i64> = video_days.iter().map(|v| v.video_id).collect();
-    cohort_videos.sort_unstable();
-    cohort_videos.dedup();
-    let mut early = HashMap::new();
-    if !cohort_videos.is_empty() {
+    // 3. Early windows that reach outside the pass (videos launched before it, or at its end).
+    if !outside.is_empty() {
         let rows = client
             .select(
                 &with_schema(EARLY_VIEWS_SQL, cfg),
                 None,
-                &[cohort_videos.into(), (cfg.early_window_seconds as f64).into()],
+                &[outside.into(), (cfg.early_window_seconds as f64).into()],
             )
             .map_err(spi_error)?;
         for row in rows {
-            early.insert(
+            signals.early.insert(
                 req::<i64>(&row, 1)?,
                 EarlyViews { views: req(&row, 2)?, uniq_devices: req(&row, 3)?, uniq_ips: req(&row, 4)? },
             );
@@ -217,15 +199,14 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
     check_for_interrupts!();
 
     // 4. The creators' users rows.
-    let mut creator_ids: Vec<i64> = video_days.iter().filter_map(|v| v.creator_id).collect();
+    let mut creator_ids: Vec<i64> = signals.video_days.iter().filter_map(|v| v.creator_id).collect();
     creator_ids.sort_unstable();
     creator_ids.dedup();
-    let mut creators = HashMap::new();
     if !creator_ids.is_empty() {
         let rows = client.select(&with_schema(CREATORS_SQL, cfg), None, &[creator_ids.into()]).map_err(spi_error)?;
         for row in rows {
             let trust: Option<String> = row.get(3).map_err(spi_error)?;
-            creators.insert(
+            signals.creators.insert(
                 req::<i64>(&row, 1)?,
                 Creator {
                     kyc_level: row.get::<i64>(2).map_err(spi_error)?,
@@ -235,8 +216,56 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
             );
         }
     }
+    Ok(signals)
+}
 
-    Ok(PeriodSignals { days, video_days, early, creators, windows })
+/// Runs `sql` through a cursor and hands each row's raw datums and null flags to `f`.
+///
+/// Rows are decoded with one `heap_deform_tuple` each (pgrx's per-column getters cost more
+/// than the rest of the pass), and each batch's tuple table is freed right after use: SPI
+/// would otherwise keep every fetched batch until the connection ends.
+fn stream_rows(
+    client: &SpiClient<'_>,
+    sql: &str,
+    args: &[DatumWithOid<'_>],
+    mut f: impl FnMut(&[pg_sys::Datum], &[bool]) -> Result<()>,
+) -> Result<()> {
+    let mut cursor = client.try_open_cursor(sql, args).map_err(spi_error)?;
+    let mut values: Vec<pg_sys::Datum> = Vec::new();
+    let mut nulls: Vec<bool> = Vec::new();
+    loop {
+        check_for_interrupts!();
+        let n = cursor.fetch(BATCH).map_err(spi_error)?.len();
+        if n == 0 {
+            return Ok(());
+        }
+        // SAFETY: the fetch just set SPI_tuptable to a table of `n` tuples with its tuple
+        // descriptor; datums point into those tuples, which live until SPI_freetuptable below.
+        unsafe {
+            let table = pg_sys::SPI_tuptable;
+            let tupdesc = (*table).tupdesc;
+            let natts = (*tupdesc).natts as usize;
+            values.resize(natts, pg_sys::Datum::from(0));
+            nulls.resize(natts, true);
+            for i in 0..n {
+                pg_sys::heap_deform_tuple(*(*table).vals.add(i), tupdesc, values.as_mut_ptr(), nulls.as_mut_ptr());
+                f(&values, &nulls)?;
+            }
+            pg_sys::SPI_freetuptable(table);
+        }
+    }
+}
+
+/// The bytes of a text datum (detoasted if needed, no copy for the usual short strings).
+///
+/// # Safety
+/// `d` must be a non-NULL datum of type text (or a binary-compatible type) that outlives the
+/// returned slice.
+unsafe fn text_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
+    unsafe {
+        let v = pg_sys::pg_detoast_datum_packed(d.cast_mut_ptr());
+        pgrx::varlena::varlena_to_byte_slice(v)
+    }
 }
 
 /// A non-NULL column (the queries guarantee it; a NULL would be a bug, reported as such).

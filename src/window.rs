@@ -1,131 +1,191 @@
-//! The seven-day integrity window of SPEC §4.1, slid over every day of a period at once.
+//! The seven-day integrity window of SPEC §4.1: distinct devices / IPs per creator over the
+//! seven days ending with each day, counted in one ordered pass.
 //!
-//! Pure Rust (no pgrx). `signals` reduces a period's events (plus the six days before it) to
-//! per-creator daily counts and, for distinct devices and IPs, to "day masks": for each
-//! (creator, device) the set of window days on which it viewed, as bits of a `u64`, with the
-//! number of devices sharing that exact set. A device is distinct in the window of day `D`
-//! iff its mask has a bit among the seven days ending with `D`, so the distinct counts of all
-//! days follow from a few hundred (mask, count) rows instead of a rescan per day.
+//! Pure Rust (no pgrx). For each (creator, kind, key) we keep only the last day it was seen,
+//! and per (creator, kind) how many keys have their last sighting on each day. A key is in
+//! the window of day `D` iff its last sighting up to `D` is within `[D-6, D]`, so the distinct
+//! count of that window is the sum of seven buckets. Seeing a key again moves it from its old
+//! bucket to today's. Keys last seen more than six days ago can never count again unless seen
+//! anew, so they are pruned daily: the map holds about a week of keys, not a month.
+//! Events must arrive in day order (the caller reads them `ORDER BY ts`).
 
-use std::collections::HashMap;
-
-use crate::units::WindowCounts;
+use rustc_hash::FxHashMap;
 
 /// Days in the integrity window (`[D-6, D+1)`).
 pub const WINDOW_DAYS: u32 = 7;
 
-/// Longest period whose window days fit the bits of a `u64` mask.
-pub const MAX_PERIOD_DAYS: u32 = 64 - (WINDOW_DAYS - 1);
-
-/// Counted events of one creator on one window day (day 0 = six days before the period).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct DailyCounts {
-    pub creator_id: i64,
-    pub wday: u32,
-    pub views: i64,
-    pub likes: i64,
-    pub comments: i64,
-}
-
+/// What a distinct key is: a view's device or its IP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Key {
-    Device,
-    Ip,
+    Device = 0,
+    Ip = 1,
 }
 
-/// `n` distinct devices (or IPs) of a creator viewed exactly on the window days in `mask`.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct DayMask {
-    pub creator_id: i64,
-    pub key: Key,
-    pub mask: u64,
-    pub n: i64,
+/// Distinct keys per (creator, kind) over a sliding seven-day window.
+#[derive(Debug)]
+pub struct SlidingDistinct {
+    /// Days the buckets cover (window day 0 = six days before the period).
+    days: usize,
+    last_seen: FxHashMap<(i64, Key, u128), u32>,
+    buckets: FxHashMap<(i64, Key), Vec<i64>>,
+    /// Latest day seen, to refuse out-of-order input.
+    latest: u32,
 }
 
-/// Window counts for each of the `days` days of the period, per creator.
-pub fn window_counts(days: u32, daily: &[DailyCounts], masks: &[DayMask]) -> HashMap<i64, Vec<WindowCounts>> {
-    assert!(days <= MAX_PERIOD_DAYS, "period of {days} days is longer than {MAX_PERIOD_DAYS}");
-    let span = (days + WINDOW_DAYS - 1) as usize;
-    let mut per_day: HashMap<i64, Vec<DailyCounts>> = HashMap::new();
-    for d in daily {
-        if (d.wday as usize) < span {
-            let v = per_day.entry(d.creator_id).or_insert_with(|| vec![DailyCounts::default(); span]);
-            let slot = &mut v[d.wday as usize];
-            slot.views += d.views;
-            slot.likes += d.likes;
-            slot.comments += d.comments;
+/// An event arrived for a day before one already seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfOrder {
+    pub day: u32,
+    pub latest: u32,
+}
+
+impl SlidingDistinct {
+    pub fn new(days: u32) -> Self {
+        SlidingDistinct {
+            days: days as usize,
+            last_seen: FxHashMap::default(),
+            buckets: FxHashMap::default(),
+            latest: 0,
         }
     }
-    let mut out: HashMap<i64, Vec<WindowCounts>> = HashMap::new();
-    for (creator, by_day) in &per_day {
-        let w = (0..days as usize)
-            .map(|p| {
-                let window = &by_day[p..p + WINDOW_DAYS as usize];
-                WindowCounts {
-                    views: window.iter().map(|d| d.views).sum(),
-                    likes: window.iter().map(|d| d.likes).sum(),
-                    comments: window.iter().map(|d| d.comments).sum(),
-                    uniq_devices: 0,
-                    uniq_ips: 0,
-                }
-            })
-            .collect();
-        out.insert(*creator, w);
-    }
-    let seven: u64 = (1 << WINDOW_DAYS) - 1;
-    for m in masks {
-        let w = out.entry(m.creator_id).or_insert_with(|| vec![WindowCounts::default(); days as usize]);
-        for (p, counts) in w.iter_mut().enumerate() {
-            if m.mask & (seven << p) != 0 {
-                match m.key {
-                    Key::Device => counts.uniq_devices += m.n,
-                    Key::Ip => counts.uniq_ips += m.n,
-                }
-            }
+
+    /// Records that `creator`'s video was viewed with `key` on `day`.
+    pub fn see(&mut self, creator: i64, kind: Key, key: u128, day: u32) -> Result<(), OutOfOrder> {
+        if day < self.latest {
+            return Err(OutOfOrder { day, latest: self.latest });
         }
+        self.latest = day;
+        let prev = self.last_seen.insert((creator, kind, key), day);
+        if prev == Some(day) {
+            return Ok(());
+        }
+        let days = self.days;
+        let b = self.buckets.entry((creator, kind)).or_insert_with(|| vec![0; days]);
+        if let Some(p) = prev {
+            b[p as usize] -= 1;
+        }
+        b[day as usize] += 1;
+        Ok(())
     }
-    out
+
+    /// Distinct keys of `creator` seen in the seven days ending with `day`.
+    pub fn in_window(&self, creator: i64, kind: Key, day: u32) -> i64 {
+        let Some(b) = self.buckets.get(&(creator, kind)) else { return 0 };
+        let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
+        b[lo..=day as usize].iter().sum()
+    }
+
+    /// Forgets keys that cannot be in any window ending after `day`.
+    pub fn prune_after(&mut self, day: u32) {
+        let keep_from = (day + 2).saturating_sub(WINDOW_DAYS);
+        self.last_seen.retain(|_, d| *d >= keep_from);
+    }
+
+    /// Keys currently remembered (for tests and memory checks).
+    pub fn remembered(&self) -> usize {
+        self.last_seen.len()
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn sliding_sums_and_distinct_devices() {
-        // A 3-day period: window days 0..9; period day p covers wdays p..p+6.
-        let daily = [
-            DailyCounts { creator_id: 1, wday: 0, views: 5, likes: 1, comments: 0 },
-            DailyCounts { creator_id: 1, wday: 6, views: 10, likes: 0, comments: 2 },
-            DailyCounts { creator_id: 1, wday: 8, views: 1, likes: 0, comments: 0 },
-        ];
-        let masks = [
-            // 3 devices seen only on wday 0: in the window of period day 0 only.
-            DayMask { creator_id: 1, key: Key::Device, mask: 1 << 0, n: 3 },
-            // 2 devices seen on wdays 0 and 8: in the windows of period days 0 and 2, not 1 (wdays 1..=7).
-            DayMask { creator_id: 1, key: Key::Device, mask: (1 << 0) | (1 << 8), n: 2 },
-            // 1 IP seen on wday 7: windows of period days 1 and 2.
-            DayMask { creator_id: 1, key: Key::Ip, mask: 1 << 7, n: 1 },
-        ];
-        let w = &window_counts(3, &daily, &masks)[&1];
-        assert_eq!(w[0], WindowCounts { views: 15, likes: 1, comments: 2, uniq_devices: 5, uniq_ips: 0 });
-        assert_eq!(w[1], WindowCounts { views: 10, likes: 0, comments: 2, uniq_devices: 0, uniq_ips: 1 });
-        assert_eq!(w[2], WindowCounts { views: 11, likes: 0, comments: 2, uniq_devices: 2, uniq_ips: 1 });
+    /// Brute force: distinct keys with a sighting in [day-6, day].
+    fn brute(sightings: &[(i64, Key, u128, u32)], creator: i64, kind: Key, day: u32) -> i64 {
+        let lo = (day + 1).saturating_sub(WINDOW_DAYS);
+        let mut keys: Vec<u128> = sightings
+            .iter()
+            .filter(|s| s.0 == creator && s.1 == kind && s.3 >= lo && s.3 <= day)
+            .map(|s| s.2)
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.len() as i64
     }
 
     #[test]
-    fn a_creator_with_masks_only_still_gets_windows() {
-        let masks = [DayMask { creator_id: 9, key: Key::Ip, mask: 1 << 6, n: 4 }];
-        let w = &window_counts(1, &[], &masks)[&9];
-        assert_eq!(w[0].uniq_ips, 4);
+    fn window_edges_and_repeats() {
+        let mut s = SlidingDistinct::new(20);
+        // key 1 on days 0 and 8; key 2 on day 6; key 3 on day 7; creator 2 unrelated.
+        let sightings = [
+            (1, Key::Device, 1, 0),
+            (1, Key::Device, 2, 6),
+            (1, Key::Device, 1, 6),
+            (1, Key::Device, 3, 7),
+            (2, Key::Device, 1, 7),
+            (1, Key::Device, 1, 8),
+        ];
+        let mut expected = Vec::new();
+        let mut i = 0;
+        for day in 0..=14 {
+            while i < sightings.len() && sightings[i].3 == day {
+                let (c, k, key, d) = sightings[i];
+                s.see(c, k, key, d).unwrap();
+                i += 1;
+            }
+            expected.push((s.in_window(1, Key::Device, day), brute(&sightings, 1, Key::Device, day)));
+            s.prune_after(day);
+        }
+        for (day, (got, want)) in expected.iter().enumerate() {
+            assert_eq!(got, want, "day {day}");
+        }
+        // Day 6: keys 1, 2 → 2. Day 13: key 1 (day 8) and nothing else... key 3 (day 7) → 2.
+        assert_eq!(expected[6].0, 2);
+        assert_eq!(expected[13].0, 2);
+        assert_eq!(expected[14].0, 1);
+        assert_eq!(s.in_window(1, Key::Ip, 8), 0);
     }
 
     #[test]
-    fn a_31_day_month_fits() {
-        let masks = [DayMask { creator_id: 1, key: Key::Device, mask: 1 << 36, n: 1 }];
-        let w = &window_counts(31, &[], &masks)[&1];
-        assert_eq!(w[30].uniq_devices, 1);
-        assert_eq!(w[29].uniq_devices, 0);
-        assert_eq!(w[0].uniq_devices, 0);
+    fn pruning_keeps_about_a_week() {
+        let mut s = SlidingDistinct::new(40);
+        for day in 0..40u32 {
+            for k in 0..100u128 {
+                s.see(1, Key::Ip, u128::from(day) * 1000 + k, day).unwrap();
+            }
+            s.prune_after(day);
+            assert!(s.remembered() <= 600, "day {day}: {}", s.remembered());
+            assert_eq!(s.in_window(1, Key::Ip, day), 100 * i64::from(day.min(6) + 1));
+        }
+    }
+
+    #[test]
+    fn out_of_order_is_refused() {
+        let mut s = SlidingDistinct::new(10);
+        s.see(1, Key::Device, 1, 5).unwrap();
+        assert_eq!(s.see(1, Key::Device, 1, 4), Err(OutOfOrder { day: 4, latest: 5 }));
+    }
+
+    #[test]
+    fn random_sightings_match_brute_force() {
+        // A deterministic pseudo-random stream (LCG), in day order.
+        let mut x: u64 = 42;
+        let mut next = || {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x >> 33
+        };
+        let mut sightings = Vec::new();
+        for day in 0..30u32 {
+            for _ in 0..(next() % 40) {
+                let kind = if next() % 2 == 0 { Key::Device } else { Key::Ip };
+                sightings.push((1 + (next() % 3) as i64, kind, u128::from(next() % 25), day));
+            }
+        }
+        let mut s = SlidingDistinct::new(30);
+        let mut i = 0;
+        for day in 0..30 {
+            while i < sightings.len() && sightings[i].3 == day {
+                let (c, k, key, d) = sightings[i];
+                s.see(c, k, key, d).unwrap();
+                i += 1;
+            }
+            for c in 1..=3 {
+                for k in [Key::Device, Key::Ip] {
+                    assert_eq!(s.in_window(c, k, day), brute(&sightings, c, k, day), "c {c} {k:?} day {day}");
+                }
+            }
+            s.prune_after(day);
+        }
     }
 }

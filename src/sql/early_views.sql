@@ -1,7 +1,7 @@
--- Early-window view stats of the videos $1 (int8[]): views in [created_at, created_at + $2 s)
--- and their distinct non-NULL devices and IPs. The windows are merged into disjoint time
--- ranges first, so that event is read once per range (an index range scan on event(ts))
--- instead of once per video or in full.
+-- Early-window view stats of the videos $1 (int8[]) whose window [created_at, created_at + $2 s)
+-- reaches outside the event pass. The windows are merged into disjoint time ranges, and each
+-- range is read by its own ts-range scan (LATERAL: an index range scan on event(ts)), so the
+-- reads are bounded by the events inside the windows, not by the table.
 WITH w AS MATERIALIZED (
     SELECT v.id AS video_id, v.created_at AS lo,
            v.created_at OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => $2) AS hi
@@ -25,8 +25,12 @@ SELECT w.video_id::int8,
        count(DISTINCT e.device_id)::int8 AS uniq_devices,
        count(DISTINCT e.ip_hash)::int8 AS uniq_ips
 FROM ranges r
-JOIN @app@.event e ON e.ts OPERATOR(pg_catalog.>=) r.lo AND e.ts OPERATOR(pg_catalog.<) r.hi
+CROSS JOIN LATERAL (
+    SELECT e.video_id, e.ts, e.device_id, e.ip_hash
+    FROM @app@.event e
+    WHERE e.ts OPERATOR(pg_catalog.>=) r.lo AND e.ts OPERATOR(pg_catalog.<) r.hi
+      AND e.event_type OPERATOR(pg_catalog.=) 'view'
+) e
 JOIN w ON w.video_id OPERATOR(pg_catalog.=) e.video_id
       AND e.ts OPERATOR(pg_catalog.>=) w.lo AND e.ts OPERATOR(pg_catalog.<) w.hi
-WHERE e.event_type OPERATOR(pg_catalog.=) 'view'
 GROUP BY w.video_id

@@ -8,6 +8,7 @@
 --    for timestamptz that lie, + for bigint that adds a cent, - for dates that returns 0). Temp
 --    tables users/videos/event/transactions shadow the relations too. Every function must return
 --    exactly what it returns under the normal search_path, and commits must write to public only.
+--    The same with an empty search_path and odd DateStyle / TimeZone / IntervalStyle / float output.
 -- 2. revenue_split.config.app_schema is quoted as an identifier: 'public; DROP TABLE users' and
 --    'x"y' fail cleanly with 3F000 (no such schema) and drop nothing; schemas really named
 --    x"y and `public; DROP TABLE users` holding the application tables work.
@@ -20,7 +21,7 @@
 --   video 31 (3): 30 views, 3 likes; 2025-05-12: 10 views
 --   video 41 (4, bot): 50 views
 BEGIN;
-SELECT plan(53);
+SELECT plan(58);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -209,6 +210,26 @@ SELECT results_eq(
 SELECT results_eq($$SELECT * FROM ev_doctor ORDER BY 1, 2, 3$$, $$SELECT * FROM ref_doctor ORDER BY 1, 2, 3$$,
     'hostile search_path: revenue_split_doctor (if present) reports the same');
 
+-- ==== hostile session settings: an empty search_path, odd DateStyle / TimeZone / float output ====
+SET LOCAL search_path = '';
+SET LOCAL DateStyle = 'German, DMY';
+SET LOCAL TimeZone = 'Pacific/Kiritimati';
+SET LOCAL IntervalStyle = 'sql_standard';
+SET LOCAL extra_float_digits = -15;
+SET LOCAL standard_conforming_strings = off;
+SET LOCAL enable_indexscan = off;
+CREATE TEMP TABLE gu_units AS SELECT * FROM public.revenue_split_units('2025-05-10');
+CREATE TEMP TABLE gu_video_units AS SELECT * FROM public.revenue_split_video_units('2025-05-10');
+CREATE TEMP TABLE gu_preview AS SELECT * FROM public.revenue_split_preview(100000, 2025, 5);
+RESET search_path; RESET DateStyle; RESET TimeZone; RESET IntervalStyle; RESET extra_float_digits;
+RESET standard_conforming_strings; RESET enable_indexscan;
+SELECT results_eq($$SELECT * FROM gu_video_units ORDER BY video_id$$, $$SELECT * FROM ref_video_units ORDER BY video_id$$,
+    'hostile session settings: revenue_split_video_units is unchanged');
+SELECT results_eq($$SELECT * FROM gu_units ORDER BY creator_id$$, $$SELECT * FROM ref_units ORDER BY creator_id$$,
+    'hostile session settings: revenue_split_units is unchanged');
+SELECT results_eq($$SELECT * FROM gu_preview ORDER BY creator_id$$, $$SELECT * FROM ref_preview ORDER BY creator_id$$,
+    'hostile session settings: revenue_split_preview is unchanged');
+
 -- ==== app_schema is an identifier, never SQL ====
 -- Start again from nothing written.
 DELETE FROM revenue_split.allocations; DELETE FROM revenue_split.runs; DELETE FROM public.transactions;
@@ -222,10 +243,20 @@ INSERT INTO calls VALUES
     (5, 'revenue_split_commit',      $$SELECT * FROM revenue_split_commit(100000, 2025, 5)$$),
     (6, 'revenue_split_run',         $$SELECT * FROM revenue_split_run(100000, '2025-05-10')$$);
 
+CREATE FUNCTION pg_temp.doctor_app_tables() RETURNS text LANGUAGE plpgsql AS $f$
+DECLARE r text;
+BEGIN
+    IF to_regprocedure('revenue_split_doctor()') IS NULL THEN RETURN 'absent'; END IF;
+    EXECUTE $q$SELECT string_agg(d.status, ',') FROM revenue_split_doctor() d WHERE d."check" = 'application tables'$q$ INTO r;
+    RETURN r;
+END $f$;
+
 INSERT INTO revenue_split.config (app_schema) VALUES ('public; DROP TABLE users');
 SELECT throws_ok(sql, '3F000', NULL, 'app_schema ''public; DROP TABLE users'': ' || what || ' fails with 3F000') FROM calls ORDER BY ord;
 SELECT throws_like($$SELECT * FROM revenue_split_units('2025-05-10')$$, '%public; DROP TABLE users%does not exist%',
     'app_schema ''public; DROP TABLE users'': the message names the schema');
+SELECT ok(pg_temp.doctor_app_tables() IN ('absent', 'error'),
+    'app_schema ''public; DROP TABLE users'': revenue_split_doctor (if present) reports the application tables as an error, without failing');
 
 UPDATE revenue_split.config SET app_schema = 'x"y';
 SELECT throws_ok(sql, '3F000', NULL, 'app_schema ''x"y'': ' || what || ' fails with 3F000') FROM calls ORDER BY ord;
@@ -268,6 +299,8 @@ SELECT pg_temp.copy_app('public; DROP TABLE users');
 UPDATE revenue_split.config SET app_schema = 'public; DROP TABLE users';
 SELECT results_eq($$SELECT * FROM revenue_split_video_units('2025-05-10') ORDER BY video_id$$, $$SELECT * FROM ref_video_units ORDER BY video_id$$,
     'schema "public; DROP TABLE users": revenue_split_video_units reads its tables');
+SELECT ok(pg_temp.doctor_app_tables() IN ('absent', 'ok'),
+    'schema "public; DROP TABLE users": revenue_split_doctor (if present) finds the application tables');
 SELECT results_eq($$SELECT * FROM revenue_split_preview_day(100000, '2025-05-10') ORDER BY creator_id$$,
     $$SELECT * FROM ref_preview_day ORDER BY creator_id$$, 'schema "public; DROP TABLE users": revenue_split_preview_day reads its tables');
 SELECT results_eq($$SELECT status, allocated_cents FROM revenue_split_run(100000, '2025-05-10')$$,

@@ -1,0 +1,355 @@
+//! One ordered pass over a period's events (plus the six days before it) → the signals of
+//! SPEC §2–4 (`units::PeriodSignals`).
+//!
+//! Pure Rust (no pgrx): `signals` decodes each row of `SELECT ... FROM event ... ORDER BY ts`
+//! into an [`Event`] and feeds it here. State is per day and stays small: the current day's
+//! counts and top-device/IP tallies, a week of distinct keys (`window::SlidingDistinct`), and
+//! the early-window sightings of videos launched inside the pass. Device and IP strings are
+//! reduced to 128-bit XXH3 hashes (a collision among a billion keys has a probability near
+//! 10^-21), so no event allocates.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use xxhash_rust::xxh3::xxh3_128;
+
+use crate::units::{EarlyViews, PeriodSignals, VideoDay, WindowCounts};
+use crate::window::{Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
+
+/// Microseconds in a day (timestamps are Postgres' µs since 2000-01-01 UTC).
+pub const DAY_US: i64 = 86_400_000_000;
+
+/// The counted event types (SPEC §2); anything else is ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventType {
+    View = 0,
+    Like = 1,
+    Comment = 2,
+    Share = 3,
+}
+
+impl EventType {
+    /// Exact, case-sensitive match: `View`, `'view '` and `''` are not counted.
+    pub fn parse(bytes: &[u8]) -> Option<EventType> {
+        match bytes {
+            b"view" => Some(EventType::View),
+            b"like" => Some(EventType::Like),
+            b"comment" => Some(EventType::Comment),
+            b"share" => Some(EventType::Share),
+            _ => None,
+        }
+    }
+}
+
+/// What the pass needs of a `videos` row.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VideoInfo {
+    pub creator_id: Option<i64>,
+    /// µs since 2000-01-01 UTC; `None` when NULL or infinite.
+    pub created_at: Option<i64>,
+}
+
+/// One counted event, decoded.
+#[derive(Debug, Clone, Copy)]
+pub struct Event<'a> {
+    pub video_id: i64,
+    pub ts: i64,
+    pub kind: EventType,
+    pub device: Option<&'a [u8]>,
+    pub ip: Option<&'a [u8]>,
+}
+
+/// Early-window sightings of a video launched inside the pass.
+#[derive(Debug, Default)]
+struct EarlyTally {
+    views: i64,
+    devices: FxHashSet<u128>,
+    ips: FxHashSet<u128>,
+}
+
+/// The pass over `[window_start, end)`; the period is its last `period_days` days.
+#[derive(Debug)]
+pub struct Accumulator {
+    window_start: i64,
+    end: i64,
+    period_days: u32,
+    early_window_us: i64,
+    videos: FxHashMap<i64, VideoInfo>,
+    cur_day: Option<u32>,
+    /// This day's [views, likes, comments, shares] per video.
+    day_counts: FxHashMap<i64, [i64; 4]>,
+    /// This day's views per (video, device) and (video, ip); period days only.
+    day_devices: FxHashMap<(i64, u128), i64>,
+    day_ips: FxHashMap<(i64, u128), i64>,
+    /// Per creator, [views, likes, comments] per window day.
+    creator_daily: FxHashMap<i64, Vec<[i64; 3]>>,
+    distinct: SlidingDistinct,
+    early: FxHashMap<i64, EarlyTally>,
+    out: PeriodSignals,
+}
+
+impl Accumulator {
+    /// `window_start`/`end` in µs since 2000-01-01 UTC, `period_days` ≥ 1.
+    pub fn new(window_start: i64, period_days: u32, early_window_us: i64, videos: FxHashMap<i64, VideoInfo>) -> Self {
+        let window_days = period_days + WINDOW_DAYS - 1;
+        Accumulator {
+            window_start,
+            end: window_start + i64::from(window_days) * DAY_US,
+            period_days,
+            early_window_us,
+            videos,
+            cur_day: None,
+            day_counts: FxHashMap::default(),
+            day_devices: FxHashMap::default(),
+            day_ips: FxHashMap::default(),
+            creator_daily: FxHashMap::default(),
+            distinct: SlidingDistinct::new(window_days),
+            early: FxHashMap::default(),
+            out: PeriodSignals { days: period_days, ..Default::default() },
+        }
+    }
+
+    /// Whether a video's whole early window lies inside the pass (then the pass counts it).
+    fn early_inside(&self, created_at: i64) -> bool {
+        created_at >= self.window_start && created_at.saturating_add(self.early_window_us) <= self.end
+    }
+
+    /// Adds one event; events must come in `ts` order. Events of unknown videos are ignored.
+    pub fn add(&mut self, e: &Event<'_>) -> Result<(), OutOfOrder> {
+        let Some(info) = self.videos.get(&e.video_id).copied() else { return Ok(()) };
+        if e.ts < self.window_start || e.ts >= self.end {
+            return Ok(());
+        }
+        let day = ((e.ts - self.window_start) / DAY_US) as u32;
+        match self.cur_day {
+            Some(d) if d == day => {}
+            Some(d) if d > day => return Err(OutOfOrder { day, latest: d }),
+            Some(d) => {
+                self.flush(d);
+                self.cur_day = Some(day);
+            }
+            None => self.cur_day = Some(day),
+        }
+        self.day_counts.entry(e.video_id).or_insert([0; 4])[e.kind as usize] += 1;
+        if e.kind != EventType::View {
+            return Ok(());
+        }
+        let device = e.device.map(xxh3_128);
+        let ip = e.ip.map(xxh3_128);
+        if day >= WINDOW_DAYS - 1 {
+            if let Some(h) = device {
+                *self.day_devices.entry((e.video_id, h)).or_insert(0) += 1;
+            }
+            if let Some(h) = ip {
+                *self.day_ips.entry((e.video_id, h)).or_insert(0) += 1;
+            }
+        }
+        if let Some(c) = info.creator_id {
+            if let Some(h) = device {
+                self.distinct.see(c, Key::Device, h, day)?;
+            }
+            if let Some(h) = ip {
+                self.distinct.see(c, Key::Ip, h, day)?;
+            }
+        }
+        if let Some(c0) = info.created_at {
+            if self.early_inside(c0) && e.ts >= c0 && e.ts - c0 < self.early_window_us {
+                let t = self.early.entry(e.video_id).or_default();
+                t.views += 1;
+                t.devices.extend(device);
+                t.ips.extend(ip);
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes window day `day`: creator daily counts; for a period day, its cohort rows and
+    /// the window counts of the cohort's creators.
+    fn flush(&mut self, day: u32) {
+        let window_days = (self.period_days + WINDOW_DAYS - 1) as usize;
+        for (video, c) in &self.day_counts {
+            if let Some(creator) = self.videos.get(video).and_then(|v| v.creator_id) {
+                let d = self.creator_daily.entry(creator).or_insert_with(|| vec![[0; 3]; window_days]);
+                let slot = &mut d[day as usize];
+                slot[0] += c[0];
+                slot[1] += c[1];
+                slot[2] += c[2];
+            }
+        }
+        if day >= WINDOW_DAYS - 1 {
+            let p = day - (WINDOW_DAYS - 1);
+            let mut tops: FxHashMap<i64, (i64, i64)> = FxHashMap::default();
+            for ((video, _), n) in &self.day_devices {
+                let t = tops.entry(*video).or_default();
+                t.0 = t.0.max(*n);
+            }
+            for ((video, _), n) in &self.day_ips {
+                let t = tops.entry(*video).or_default();
+                t.1 = t.1.max(*n);
+            }
+            for (video, c) in &self.day_counts {
+                let creator_id = self.videos.get(video).and_then(|v| v.creator_id);
+                let (top_device, top_ip) = tops.get(video).copied().unwrap_or_default();
+                self.out.video_days.push(VideoDay {
+                    video_id: *video,
+                    creator_id,
+                    day: p,
+                    views: c[0],
+                    likes: c[1],
+                    comments: c[2],
+                    shares: c[3],
+                    top_device,
+                    top_ip,
+                });
+                if let Some(creator) = creator_id {
+                    let windows = self
+                        .out
+                        .windows
+                        .entry(creator)
+                        .or_insert_with(|| vec![WindowCounts::default(); self.period_days as usize]);
+                    if windows[p as usize] == WindowCounts::default() {
+                        let daily = &self.creator_daily[&creator];
+                        let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
+                        let sum = |i: usize| daily[lo..=day as usize].iter().map(|d| d[i]).sum::<i64>();
+                        windows[p as usize] = WindowCounts {
+                            views: sum(0),
+                            likes: sum(1),
+                            comments: sum(2),
+                            uniq_devices: self.distinct.in_window(creator, Key::Device, day),
+                            uniq_ips: self.distinct.in_window(creator, Key::Ip, day),
+                        };
+                    }
+                }
+            }
+        }
+        self.day_counts.clear();
+        self.day_devices.clear();
+        self.day_ips.clear();
+        self.distinct.prune_after(day);
+    }
+
+    /// Ends the pass. Returns the signals (without `creators`) and the cohort videos whose
+    /// early window is not inside the pass, for the caller to look up separately.
+    pub fn finish(mut self) -> (PeriodSignals, Vec<i64>) {
+        if let Some(d) = self.cur_day.take() {
+            self.flush(d);
+        }
+        for (video, t) in self.early.drain() {
+            self.out.early.insert(
+                video,
+                EarlyViews { views: t.views, uniq_devices: t.devices.len() as i64, uniq_ips: t.ips.len() as i64 },
+            );
+        }
+        let mut outside: Vec<i64> = self
+            .out
+            .video_days
+            .iter()
+            .filter(|v| self.videos.get(&v.video_id).and_then(|i| i.created_at).is_some_and(|c| !self.early_inside(c)))
+            .map(|v| v.video_id)
+            .collect();
+        outside.sort_unstable();
+        outside.dedup();
+        (self.out, outside)
+    }
+}
+
+/// µs since 2000-01-01 UTC of day `days` since 2000-01-01.
+pub fn day_start_us(pg_epoch_days: i32) -> i64 {
+    i64::from(pg_epoch_days) * DAY_US
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const H: i64 = 3_600_000_000;
+
+    fn videos(list: &[(i64, Option<i64>, Option<i64>)]) -> FxHashMap<i64, VideoInfo> {
+        list.iter().map(|(v, c, t)| (*v, VideoInfo { creator_id: *c, created_at: *t })).collect()
+    }
+
+    fn ev(
+        video_id: i64,
+        ts: i64,
+        kind: EventType,
+        device: Option<&'static str>,
+        ip: Option<&'static str>,
+    ) -> Event<'static> {
+        Event { video_id, ts, kind, device: device.map(str::as_bytes), ip: ip.map(str::as_bytes) }
+    }
+
+    #[test]
+    fn event_types_are_exact() {
+        assert_eq!(EventType::parse(b"view"), Some(EventType::View));
+        assert_eq!(EventType::parse(b"share"), Some(EventType::Share));
+        for bad in [&b"View"[..], b"view ", b"", b"likes", b"VIEW"] {
+            assert_eq!(EventType::parse(bad), None);
+        }
+    }
+
+    #[test]
+    fn one_day_period_counts_tops_window_and_early() {
+        // Period = window day 6 (one day); window start at t = 0.
+        let d6 = 6 * DAY_US;
+        let vids = videos(&[(1, Some(10), Some(d6 + H)), (2, Some(10), None), (3, None, Some(0))]);
+        let mut a = Accumulator::new(0, 1, 2 * H, vids);
+        let mut events = vec![
+            ev(2, 0, EventType::View, Some("d1"), Some("i1")), // window day 0: in the window
+            ev(2, 3 * DAY_US, EventType::Like, None, None),    // day 3: a like
+            ev(9, d6, EventType::View, Some("d9"), None),      // unknown video: ignored
+        ];
+        // Video 1 on day 6: 3 views from d1 (one at exactly created_at), 1 from d2, 1 NULL device.
+        for (i, dev) in [Some("d1"), Some("d1"), Some("d1"), Some("d2"), None].into_iter().enumerate() {
+            events.push(ev(1, d6 + H + i as i64, EventType::View, dev, Some("ip")));
+        }
+        events.push(ev(1, d6 + 3 * H + 1, EventType::View, Some("late"), Some("ip"))); // after the early window
+        events.push(ev(1, d6 + 4 * H, EventType::Comment, Some("d1"), Some("ip")));
+        events.push(ev(3, d6 + 5 * H, EventType::Share, None, None)); // NULL creator: cohort only
+        for e in &events {
+            a.add(e).unwrap();
+        }
+        let (s, outside) = a.finish();
+        let mut vd = s.video_days.clone();
+        vd.sort_by_key(|v| v.video_id);
+        assert_eq!(vd.len(), 2);
+        assert_eq!((vd[0].video_id, vd[0].views, vd[0].comments, vd[0].top_device, vd[0].top_ip), (1, 6, 1, 3, 6));
+        assert_eq!((vd[1].video_id, vd[1].creator_id, vd[1].shares), (3, None, 1));
+        // Creator 10 window: views 1 (day 0) + 6, likes 1, comments 1; devices d1, d2, late; IPs i1, ip.
+        assert_eq!(s.windows[&10][0], WindowCounts { views: 7, likes: 1, comments: 1, uniq_devices: 3, uniq_ips: 2 });
+        // Early window of video 1: 5 views (the 'late' one is out), 2 devices, 1 IP.
+        assert_eq!(s.early[&1], EarlyViews { views: 5, uniq_devices: 2, uniq_ips: 1 });
+        // Video 3 was created at t = 0 (inside) but has no early views; nothing is outside.
+        assert!(outside.is_empty());
+    }
+
+    #[test]
+    fn early_windows_reaching_outside_the_pass_are_reported() {
+        let d6 = 6 * DAY_US;
+        // Created before the pass, and two hours before its end.
+        let vids = videos(&[(1, Some(1), Some(-H)), (2, Some(1), Some(7 * DAY_US - H))]);
+        let mut a = Accumulator::new(0, 1, 2 * H, vids);
+        a.add(&ev(1, d6, EventType::View, None, None)).unwrap();
+        a.add(&ev(2, 7 * DAY_US - H, EventType::View, None, None)).unwrap();
+        let (s, outside) = a.finish();
+        assert_eq!(outside, vec![1, 2]);
+        assert!(s.early.is_empty());
+    }
+
+    #[test]
+    fn out_of_order_events_are_refused() {
+        let mut a = Accumulator::new(0, 2, 2 * H, videos(&[(1, Some(1), None)]));
+        a.add(&ev(1, 7 * DAY_US, EventType::View, None, None)).unwrap();
+        assert!(a.add(&ev(1, 6 * DAY_US, EventType::View, None, None)).is_err());
+    }
+
+    #[test]
+    fn days_without_events_and_window_sliding() {
+        // Two-day period (window days 6, 7); creator 1 views on day 0 (device a) and day 7 (b).
+        let mut a = Accumulator::new(0, 2, 2 * H, videos(&[(1, Some(1), None)]));
+        a.add(&ev(1, 0, EventType::View, Some("a"), None)).unwrap();
+        a.add(&ev(1, 6 * DAY_US, EventType::View, Some("a"), None)).unwrap();
+        a.add(&ev(1, 7 * DAY_US, EventType::View, Some("b"), None)).unwrap();
+        let (s, _) = a.finish();
+        let w = &s.windows[&1];
+        assert_eq!((w[0].views, w[0].uniq_devices), (2, 1)); // days 0..6: a, a
+        assert_eq!((w[1].views, w[1].uniq_devices), (2, 2)); // days 1..7: a (day 6), b
+    }
+}
