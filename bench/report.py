@@ -179,8 +179,12 @@ if other and mine:
     path = latest(other)
     if path and preview_of(path):
         m_s, l_s = (mine, preview_of(path)) if size == "M" else (preview_of(path), mine)
+        other_md = open(path[:-4] + ".md").read() if os.path.exists(path[:-4] + ".md") else ""
+        other_so = re.search(r"revenue_split\.so md5 (\w+)", other_md)
+        same = other_so and other_so.group(1) == meta.get("so_md5")
         add(f"growth: preview L / preview M (other: {os.path.basename(path)})", l_s / m_s, "ratio",
-            None, None, None, "", "<= 6", "PASS" if l_s / m_s <= 6 else "FAIL")
+            None, None, None, "", "<= 6", ("PASS" if l_s / m_s <= 6 else "FAIL")
+            + ("" if same else " (WARNING: the other result used a different build)"))
 
 
 # --- output

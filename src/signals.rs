@@ -29,6 +29,8 @@ const APP_COLUMNS_SQL: &str = include_str!("sql/app_columns.sql");
 const VIDEOS_SQL: &str = include_str!("sql/videos.sql");
 const EVENTS_SQL: &str = include_str!("sql/events.sql");
 const EARLY_VIEWS_SQL: &str = include_str!("sql/early_views.sql");
+const EARLY_VIEWS_BY_VIDEO_SQL: &str = include_str!("sql/early_views_by_video.sql");
+const VIDEO_TS_INDEX_SQL: &str = include_str!("sql/video_ts_index.sql");
 const CREATORS_SQL: &str = include_str!("sql/creators.sql");
 
 /// The application tables and the columns revenue_split uses (SPEC §1).
@@ -180,14 +182,19 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
     })?;
     let (mut signals, outside) = acc.finish();
 
-    // 3. Early windows that reach outside the pass (videos launched before it, or at its end).
+    // 3. Early windows that reach outside the pass (videos launched before it, or at its end):
+    //    one index probe per video with an event(video_id, ts) index, else merged ts ranges.
     if !outside.is_empty() {
+        let by_video = client
+            .select(VIDEO_TS_INDEX_SQL, Some(1), &[cfg.app_schema.as_str().into()])
+            .map_err(spi_error)?
+            .first()
+            .get_one::<bool>()
+            .map_err(spi_error)?
+            .unwrap_or(false);
+        let sql = if by_video { EARLY_VIEWS_BY_VIDEO_SQL } else { EARLY_VIEWS_SQL };
         let rows = client
-            .select(
-                &with_schema(EARLY_VIEWS_SQL, cfg),
-                None,
-                &[outside.into(), (cfg.early_window_seconds as f64).into()],
-            )
+            .select(&with_schema(sql, cfg), None, &[outside.into(), (cfg.early_window_seconds as f64).into()])
             .map_err(spi_error)?;
         for row in rows {
             signals.early.insert(

@@ -57,6 +57,15 @@ pub struct Event<'a> {
     pub ip: Option<&'a [u8]>,
 }
 
+/// A video's counts on the current day, with its top device/IP tallies kept as they grow.
+#[derive(Debug, Clone, Copy, Default)]
+struct DayVideo {
+    creator: Option<u32>,
+    counts: [i64; 4],
+    top_device: i64,
+    top_ip: i64,
+}
+
 /// Early-window sightings of a video launched inside the pass.
 #[derive(Debug, Default)]
 struct EarlyTally {
@@ -72,15 +81,18 @@ pub struct Accumulator {
     end: i64,
     period_days: u32,
     early_window_us: i64,
-    videos: FxHashMap<i64, VideoInfo>,
+    /// Each video with its creator's dense index (see `creator_ids`).
+    videos: FxHashMap<i64, (VideoInfo, Option<u32>)>,
+    /// Dense creator index → creator id.
+    creator_ids: Vec<i64>,
     cur_day: Option<u32>,
-    /// This day's [views, likes, comments, shares] per video.
-    day_counts: FxHashMap<i64, [i64; 4]>,
+    /// This day's counts per video.
+    day_videos: FxHashMap<i64, DayVideo>,
     /// This day's views per (video, device) and (video, ip); period days only.
     day_devices: FxHashMap<(i64, u128), i64>,
     day_ips: FxHashMap<(i64, u128), i64>,
-    /// Per creator, [views, likes, comments] per window day.
-    creator_daily: FxHashMap<i64, Vec<[i64; 3]>>,
+    /// Per dense creator, [views, likes, comments] per window day.
+    creator_daily: Vec<[i64; 3]>,
     distinct: SlidingDistinct,
     early: FxHashMap<i64, EarlyTally>,
     out: PeriodSignals,
@@ -90,18 +102,34 @@ impl Accumulator {
     /// `window_start`/`end` in µs since 2000-01-01 UTC, `period_days` ≥ 1.
     pub fn new(window_start: i64, period_days: u32, early_window_us: i64, videos: FxHashMap<i64, VideoInfo>) -> Self {
         let window_days = period_days + WINDOW_DAYS - 1;
+        let mut dense: FxHashMap<i64, u32> = FxHashMap::default();
+        let mut creator_ids = Vec::new();
+        let videos: FxHashMap<i64, (VideoInfo, Option<u32>)> = videos
+            .into_iter()
+            .map(|(id, info)| {
+                let idx = info.creator_id.map(|c| {
+                    *dense.entry(c).or_insert_with(|| {
+                        creator_ids.push(c);
+                        (creator_ids.len() - 1) as u32
+                    })
+                });
+                (id, (info, idx))
+            })
+            .collect();
+        let creators = creator_ids.len();
         Accumulator {
             window_start,
             end: window_start + i64::from(window_days) * DAY_US,
             period_days,
             early_window_us,
             videos,
+            creator_ids,
             cur_day: None,
-            day_counts: FxHashMap::default(),
+            day_videos: FxHashMap::default(),
             day_devices: FxHashMap::default(),
             day_ips: FxHashMap::default(),
-            creator_daily: FxHashMap::default(),
-            distinct: SlidingDistinct::new(window_days),
+            creator_daily: vec![[0; 3]; creators * window_days as usize],
+            distinct: SlidingDistinct::new(window_days, creators),
             early: FxHashMap::default(),
             out: PeriodSignals { days: period_days, ..Default::default() },
         }
@@ -114,7 +142,7 @@ impl Accumulator {
 
     /// Adds one event; events must come in `ts` order. Events of unknown videos are ignored.
     pub fn add(&mut self, e: &Event<'_>) -> Result<(), OutOfOrder> {
-        let Some(info) = self.videos.get(&e.video_id).copied() else { return Ok(()) };
+        let Some((info, creator)) = self.videos.get(&e.video_id).copied() else { return Ok(()) };
         if e.ts < self.window_start || e.ts >= self.end {
             return Ok(());
         }
@@ -128,7 +156,8 @@ impl Accumulator {
             }
             None => self.cur_day = Some(day),
         }
-        self.day_counts.entry(e.video_id).or_insert([0; 4])[e.kind as usize] += 1;
+        let dv = self.day_videos.entry(e.video_id).or_insert(DayVideo { creator, ..Default::default() });
+        dv.counts[e.kind as usize] += 1;
         if e.kind != EventType::View {
             return Ok(());
         }
@@ -136,13 +165,17 @@ impl Accumulator {
         let ip = e.ip.map(xxh3_128);
         if day >= WINDOW_DAYS - 1 {
             if let Some(h) = device {
-                *self.day_devices.entry((e.video_id, h)).or_insert(0) += 1;
+                let n = self.day_devices.entry((e.video_id, h)).or_insert(0);
+                *n += 1;
+                dv.top_device = dv.top_device.max(*n);
             }
             if let Some(h) = ip {
-                *self.day_ips.entry((e.video_id, h)).or_insert(0) += 1;
+                let n = self.day_ips.entry((e.video_id, h)).or_insert(0);
+                *n += 1;
+                dv.top_ip = dv.top_ip.max(*n);
             }
         }
-        if let Some(c) = info.creator_id {
+        if let Some(c) = creator {
             if let Some(h) = device {
                 self.distinct.see(c, Key::Device, h, day)?;
             }
@@ -165,62 +198,50 @@ impl Accumulator {
     /// the window counts of the cohort's creators.
     fn flush(&mut self, day: u32) {
         let window_days = (self.period_days + WINDOW_DAYS - 1) as usize;
-        for (video, c) in &self.day_counts {
-            if let Some(creator) = self.videos.get(video).and_then(|v| v.creator_id) {
-                let d = self.creator_daily.entry(creator).or_insert_with(|| vec![[0; 3]; window_days]);
-                let slot = &mut d[day as usize];
-                slot[0] += c[0];
-                slot[1] += c[1];
-                slot[2] += c[2];
+        for dv in self.day_videos.values() {
+            if let Some(c) = dv.creator {
+                let slot = &mut self.creator_daily[c as usize * window_days + day as usize];
+                slot[0] += dv.counts[0];
+                slot[1] += dv.counts[1];
+                slot[2] += dv.counts[2];
             }
         }
         if day >= WINDOW_DAYS - 1 {
             let p = day - (WINDOW_DAYS - 1);
-            let mut tops: FxHashMap<i64, (i64, i64)> = FxHashMap::default();
-            for ((video, _), n) in &self.day_devices {
-                let t = tops.entry(*video).or_default();
-                t.0 = t.0.max(*n);
-            }
-            for ((video, _), n) in &self.day_ips {
-                let t = tops.entry(*video).or_default();
-                t.1 = t.1.max(*n);
-            }
-            for (video, c) in &self.day_counts {
-                let creator_id = self.videos.get(video).and_then(|v| v.creator_id);
-                let (top_device, top_ip) = tops.get(video).copied().unwrap_or_default();
+            let mut done: FxHashSet<u32> = FxHashSet::default();
+            for (video, dv) in &self.day_videos {
+                let creator_id = dv.creator.map(|c| self.creator_ids[c as usize]);
                 self.out.video_days.push(VideoDay {
                     video_id: *video,
                     creator_id,
                     day: p,
-                    views: c[0],
-                    likes: c[1],
-                    comments: c[2],
-                    shares: c[3],
-                    top_device,
-                    top_ip,
+                    views: dv.counts[0],
+                    likes: dv.counts[1],
+                    comments: dv.counts[2],
+                    shares: dv.counts[3],
+                    top_device: dv.top_device,
+                    top_ip: dv.top_ip,
                 });
-                if let Some(creator) = creator_id {
-                    let windows = self
-                        .out
-                        .windows
-                        .entry(creator)
-                        .or_insert_with(|| vec![WindowCounts::default(); self.period_days as usize]);
-                    if windows[p as usize] == WindowCounts::default() {
-                        let daily = &self.creator_daily[&creator];
-                        let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
-                        let sum = |i: usize| daily[lo..=day as usize].iter().map(|d| d[i]).sum::<i64>();
-                        windows[p as usize] = WindowCounts {
-                            views: sum(0),
-                            likes: sum(1),
-                            comments: sum(2),
-                            uniq_devices: self.distinct.in_window(creator, Key::Device, day),
-                            uniq_ips: self.distinct.in_window(creator, Key::Ip, day),
-                        };
-                    }
+                let (Some(c), Some(id)) = (dv.creator, creator_id) else { continue };
+                if !done.insert(c) {
+                    continue;
                 }
+                let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
+                let daily = &self.creator_daily[c as usize * window_days..(c as usize + 1) * window_days];
+                let sum = |i: usize| daily[lo..=day as usize].iter().map(|d| d[i]).sum::<i64>();
+                let counts = WindowCounts {
+                    views: sum(0),
+                    likes: sum(1),
+                    comments: sum(2),
+                    uniq_devices: self.distinct.in_window(c, Key::Device, day),
+                    uniq_ips: self.distinct.in_window(c, Key::Ip, day),
+                };
+                let period_days = self.period_days as usize;
+                self.out.windows.entry(id).or_insert_with(|| vec![WindowCounts::default(); period_days])[p as usize] =
+                    counts;
             }
         }
-        self.day_counts.clear();
+        self.day_videos.clear();
         self.day_devices.clear();
         self.day_ips.clear();
         self.distinct.prune_after(day);
@@ -242,7 +263,9 @@ impl Accumulator {
             .out
             .video_days
             .iter()
-            .filter(|v| self.videos.get(&v.video_id).and_then(|i| i.created_at).is_some_and(|c| !self.early_inside(c)))
+            .filter(|v| {
+                self.videos.get(&v.video_id).and_then(|i| i.0.created_at).is_some_and(|c| !self.early_inside(c))
+            })
             .map(|v| v.video_id)
             .collect();
         outside.sort_unstable();

@@ -6,7 +6,8 @@
 //! the window of day `D` iff its last sighting up to `D` is within `[D-6, D]`, so the distinct
 //! count of that window is the sum of seven buckets. Seeing a key again moves it from its old
 //! bucket to today's. Keys last seen more than six days ago can never count again unless seen
-//! anew, so they are pruned daily: the map holds about a week of keys, not a month.
+//! anew, so they are pruned once a week (a stale key only moves a count out of a bucket that
+//! no later window reads): the map holds one to two weeks of keys, not a month.
 //! Events must arrive in day order (the caller reads them `ORDER BY ts`).
 
 use rustc_hash::FxHashMap;
@@ -21,13 +22,15 @@ pub enum Key {
     Ip = 1,
 }
 
-/// Distinct keys per (creator, kind) over a sliding seven-day window.
+/// Distinct keys per (creator, kind) over a sliding seven-day window. Creators are dense
+/// indexes (`0..creators`), so a bucket is a slice lookup, not a hash.
 #[derive(Debug)]
 pub struct SlidingDistinct {
     /// Days the buckets cover (window day 0 = six days before the period).
     days: usize,
-    last_seen: FxHashMap<(i64, Key, u128), u32>,
-    buckets: FxHashMap<(i64, Key), Vec<i64>>,
+    last_seen: FxHashMap<(u32, Key, u128), u32>,
+    /// `days` counters per (creator, kind), at `(creator * 2 + kind) * days`.
+    buckets: Vec<i64>,
     /// Latest day seen, to refuse out-of-order input.
     latest: u32,
 }
@@ -40,17 +43,22 @@ pub struct OutOfOrder {
 }
 
 impl SlidingDistinct {
-    pub fn new(days: u32) -> Self {
+    pub fn new(days: u32, creators: usize) -> Self {
         SlidingDistinct {
             days: days as usize,
             last_seen: FxHashMap::default(),
-            buckets: FxHashMap::default(),
+            buckets: vec![0; creators * 2 * days as usize],
             latest: 0,
         }
     }
 
+    fn bucket(&mut self, creator: u32, kind: Key) -> &mut [i64] {
+        let start = (creator as usize * 2 + kind as usize) * self.days;
+        &mut self.buckets[start..start + self.days]
+    }
+
     /// Records that `creator`'s video was viewed with `key` on `day`.
-    pub fn see(&mut self, creator: i64, kind: Key, key: u128, day: u32) -> Result<(), OutOfOrder> {
+    pub fn see(&mut self, creator: u32, kind: Key, key: u128, day: u32) -> Result<(), OutOfOrder> {
         if day < self.latest {
             return Err(OutOfOrder { day, latest: self.latest });
         }
@@ -59,8 +67,7 @@ impl SlidingDistinct {
         if prev == Some(day) {
             return Ok(());
         }
-        let days = self.days;
-        let b = self.buckets.entry((creator, kind)).or_insert_with(|| vec![0; days]);
+        let b = self.bucket(creator, kind);
         if let Some(p) = prev {
             b[p as usize] -= 1;
         }
@@ -69,14 +76,18 @@ impl SlidingDistinct {
     }
 
     /// Distinct keys of `creator` seen in the seven days ending with `day`.
-    pub fn in_window(&self, creator: i64, kind: Key, day: u32) -> i64 {
-        let Some(b) = self.buckets.get(&(creator, kind)) else { return 0 };
+    pub fn in_window(&self, creator: u32, kind: Key, day: u32) -> i64 {
+        let start = (creator as usize * 2 + kind as usize) * self.days;
         let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
-        b[lo..=day as usize].iter().sum()
+        self.buckets[start + lo..=start + day as usize].iter().sum()
     }
 
-    /// Forgets keys that cannot be in any window ending after `day`.
+    /// Called after each day: every seventh day, forgets the keys that cannot be in any
+    /// window ending after `day`.
     pub fn prune_after(&mut self, day: u32) {
+        if day % WINDOW_DAYS != WINDOW_DAYS - 1 {
+            return;
+        }
         let keep_from = (day + 2).saturating_sub(WINDOW_DAYS);
         self.last_seen.retain(|_, d| *d >= keep_from);
     }
@@ -92,7 +103,7 @@ mod tests {
     use super::*;
 
     /// Brute force: distinct keys with a sighting in [day-6, day].
-    fn brute(sightings: &[(i64, Key, u128, u32)], creator: i64, kind: Key, day: u32) -> i64 {
+    fn brute(sightings: &[(u32, Key, u128, u32)], creator: u32, kind: Key, day: u32) -> i64 {
         let lo = (day + 1).saturating_sub(WINDOW_DAYS);
         let mut keys: Vec<u128> = sightings
             .iter()
@@ -106,7 +117,7 @@ mod tests {
 
     #[test]
     fn window_edges_and_repeats() {
-        let mut s = SlidingDistinct::new(20);
+        let mut s = SlidingDistinct::new(20, 3);
         // key 1 on days 0 and 8; key 2 on day 6; key 3 on day 7; creator 2 unrelated.
         let sightings = [
             (1, Key::Device, 1, 0),
@@ -139,20 +150,20 @@ mod tests {
 
     #[test]
     fn pruning_keeps_about_a_week() {
-        let mut s = SlidingDistinct::new(40);
+        let mut s = SlidingDistinct::new(40, 2);
         for day in 0..40u32 {
             for k in 0..100u128 {
                 s.see(1, Key::Ip, u128::from(day) * 1000 + k, day).unwrap();
             }
             s.prune_after(day);
-            assert!(s.remembered() <= 600, "day {day}: {}", s.remembered());
+            assert!(s.remembered() <= 1300, "day {day}: {}", s.remembered());
             assert_eq!(s.in_window(1, Key::Ip, day), 100 * i64::from(day.min(6) + 1));
         }
     }
 
     #[test]
     fn out_of_order_is_refused() {
-        let mut s = SlidingDistinct::new(10);
+        let mut s = SlidingDistinct::new(10, 2);
         s.see(1, Key::Device, 1, 5).unwrap();
         assert_eq!(s.see(1, Key::Device, 1, 4), Err(OutOfOrder { day: 4, latest: 5 }));
     }
@@ -169,10 +180,10 @@ mod tests {
         for day in 0..30u32 {
             for _ in 0..(next() % 40) {
                 let kind = if next() % 2 == 0 { Key::Device } else { Key::Ip };
-                sightings.push((1 + (next() % 3) as i64, kind, u128::from(next() % 25), day));
+                sightings.push((1 + (next() % 3) as u32, kind, u128::from(next() % 25), day));
             }
         }
-        let mut s = SlidingDistinct::new(30);
+        let mut s = SlidingDistinct::new(30, 4);
         let mut i = 0;
         for day in 0..30 {
             while i < sightings.len() && sightings[i].3 == day {

@@ -1,7 +1,8 @@
 -- Early-window view stats of the videos $1 (int8[]) whose window [created_at, created_at + $2 s)
--- reaches outside the event pass. The windows are merged into disjoint time ranges, and each
--- range is read by its own ts-range scan (LATERAL: an index range scan on event(ts)), so the
--- reads are bounded by the events inside the windows, not by the table.
+-- reaches outside the event pass, when event has no (video_id, ts) index (else
+-- early_views_by_video.sql). The windows are merged into disjoint time ranges, and each range
+-- is read by its own ts-range scan (LATERAL, fenced with OFFSET 0 so the planner cannot turn
+-- it into a join against the whole table), so reads are bounded by the windows' events.
 WITH w AS MATERIALIZED (
     SELECT v.id AS video_id, v.created_at AS lo,
            v.created_at OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => $2) AS hi
@@ -30,6 +31,7 @@ CROSS JOIN LATERAL (
     FROM @app@.event e
     WHERE e.ts OPERATOR(pg_catalog.>=) r.lo AND e.ts OPERATOR(pg_catalog.<) r.hi
       AND e.event_type OPERATOR(pg_catalog.=) 'view'
+    OFFSET 0
 ) e
 JOIN w ON w.video_id OPERATOR(pg_catalog.=) e.video_id
       AND e.ts OPERATOR(pg_catalog.>=) w.lo AND e.ts OPERATOR(pg_catalog.<) w.hi
