@@ -49,6 +49,8 @@ install_extension() {
     # backends have mapped (SIGBUS); a new inode leaves them on the old copy.
     rm -f "$("$PG_CONFIG" --pkglibdir)/revenue_split.so"
     (cd "$ROOT" && cargo pgrx install "${flag[@]}" --pg-config "$PG_CONFIG" >/dev/null)
+    # Released versions' frozen install scripts (pgrx installs only the current one).
+    cp "$ROOT"/sql/archive/revenue_split--*.sql "$("$PG_CONFIG" --sharedir)/extension/"
 }
 
 # cluster_start DIR PORT [extra postgresql.conf lines...]: a throwaway cluster owned by
