@@ -18,6 +18,7 @@ REVOKE ALL ON ALL SEQUENCES IN SCHEMA revenue_split FROM PUBLIC;
 GRANT USAGE ON SCHEMA revenue_split TO revenue_split_admin;
 GRANT SELECT, INSERT, UPDATE, DELETE ON revenue_split.config TO revenue_split_admin;
 GRANT SELECT, INSERT ON revenue_split.runs, revenue_split.allocations TO revenue_split_admin;
+GRANT SELECT ON revenue_split.creator_payouts TO revenue_split_admin;
 GRANT USAGE ON SEQUENCE revenue_split.runs_run_id_seq TO revenue_split_admin;
 
 -- Only this extension's functions, wherever CREATE EXTENSION put them.

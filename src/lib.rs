@@ -25,6 +25,9 @@ mod signals;
 
 // The extension's own schema and tables, before any function is created.
 extension_sql_file!("../sql/bootstrap.sql", name = "bootstrap", bootstrap);
+// Objects added in 0.2.0 (an upgrade from 0.1.0 creates the same in
+// sql/revenue_split--0.1.0--0.2.0.sql).
+extension_sql_file!("../sql/v0_2_0.sql", name = "v0_2_0", requires = ["bootstrap"]);
 // Privileges, once every function exists.
 extension_sql_file!("../sql/finalize.sql", name = "finalize", finalize);
 

@@ -37,7 +37,7 @@ SELECT line FROM (
     SELECT 'view ' || r.relname || E'\n' || pg_catalog.pg_get_viewdef(r.oid, true)
     FROM rels r WHERE r.relkind = 'v'
     UNION ALL
-    SELECT 'comment ' || pg_catalog.pg_describe_object(d.classid, d.objoid, d.objsubid) || ': ' || d.description
+    SELECT 'comment ' || pg_catalog.pg_describe_object(d.classoid, d.objoid, d.objsubid) || ': ' || d.description
     FROM pg_catalog.pg_description d JOIN members m ON m.classid = d.classoid AND m.objid = d.objoid
     UNION ALL
     SELECT 'schema acl ' || n.nspname || ' ' || coalesce(n.nspacl::text, 'default')
