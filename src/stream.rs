@@ -80,6 +80,7 @@ pub struct Accumulator {
     window_start: i64,
     end: i64,
     period_days: u32,
+    window_days: usize,
     early_window_us: i64,
     /// Each video with its creator's dense index (see `creator_ids`).
     videos: FxHashMap<i64, (VideoInfo, Option<u32>)>,
@@ -121,6 +122,7 @@ impl Accumulator {
             window_start,
             end: window_start + i64::from(window_days) * DAY_US,
             period_days,
+            window_days: window_days as usize,
             early_window_us,
             videos,
             creator_ids,
@@ -156,14 +158,12 @@ impl Accumulator {
             }
             None => self.cur_day = Some(day),
         }
-        let dv = self.day_videos.entry(e.video_id).or_insert(DayVideo { creator, ..Default::default() });
-        dv.counts[e.kind as usize] += 1;
-        if e.kind != EventType::View {
-            return Ok(());
-        }
-        let device = e.device.map(xxh3_128);
-        let ip = e.ip.map(xxh3_128);
+        let device = if e.kind == EventType::View { e.device.map(xxh3_128) } else { None };
+        let ip = if e.kind == EventType::View { e.ip.map(xxh3_128) } else { None };
         if day >= WINDOW_DAYS - 1 {
+            // A period day: per-video counts and top device/IP tallies (the cohort).
+            let dv = self.day_videos.entry(e.video_id).or_insert(DayVideo { creator, ..Default::default() });
+            dv.counts[e.kind as usize] += 1;
             if let Some(h) = device {
                 let n = self.day_devices.entry((e.video_id, h)).or_insert(0);
                 *n += 1;
@@ -174,6 +174,12 @@ impl Accumulator {
                 *n += 1;
                 dv.top_ip = dv.top_ip.max(*n);
             }
+        } else if let (Some(c), true) = (creator, (e.kind as usize) < 3) {
+            // One of the six days before the period: only the creator's window counts matter.
+            self.creator_daily[c as usize * self.window_days + day as usize][e.kind as usize] += 1;
+        }
+        if e.kind != EventType::View {
+            return Ok(());
         }
         if let Some(c) = creator {
             if let Some(h) = device {
