@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::units::{EarlyViews, PeriodSignals, VideoDay, WindowCounts};
-use crate::window::{Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
+use crate::window::{mix, Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
 
 /// Microseconds in a day (timestamps are Postgres' µs since 2000-01-01 UTC).
 pub const DAY_US: i64 = 86_400_000_000;
@@ -89,9 +89,10 @@ pub struct Accumulator {
     cur_day: Option<u32>,
     /// This day's counts per video.
     day_videos: FxHashMap<i64, DayVideo>,
-    /// This day's views per (video, device) and (video, ip); period days only.
-    day_devices: FxHashMap<(i64, u128), i64>,
-    day_ips: FxHashMap<(i64, u128), i64>,
+    /// This day's views per (video, device) and (video, ip), keyed by `window::mix`;
+    /// period days only.
+    day_devices: FxHashMap<(u64, u64), u32>,
+    day_ips: FxHashMap<(u64, u64), u32>,
     /// Per dense creator, [views, likes, comments] per window day.
     creator_daily: Vec<[i64; 3]>,
     distinct: SlidingDistinct,
@@ -165,14 +166,14 @@ impl Accumulator {
             let dv = self.day_videos.entry(e.video_id).or_insert(DayVideo { creator, ..Default::default() });
             dv.counts[e.kind as usize] += 1;
             if let Some(h) = device {
-                let n = self.day_devices.entry((e.video_id, h)).or_insert(0);
+                let n = self.day_devices.entry(mix(e.video_id as u64, h)).or_insert(0);
                 *n += 1;
-                dv.top_device = dv.top_device.max(*n);
+                dv.top_device = dv.top_device.max(i64::from(*n));
             }
             if let Some(h) = ip {
-                let n = self.day_ips.entry((e.video_id, h)).or_insert(0);
+                let n = self.day_ips.entry(mix(e.video_id as u64, h)).or_insert(0);
                 *n += 1;
-                dv.top_ip = dv.top_ip.max(*n);
+                dv.top_ip = dv.top_ip.max(i64::from(*n));
             }
         } else if let (Some(c), true) = (creator, (e.kind as usize) < 3) {
             // One of the six days before the period: only the creator's window counts matter.

@@ -6,8 +6,8 @@
 //! the window of day `D` iff its last sighting up to `D` is within `[D-6, D]`, so the distinct
 //! count of that window is the sum of seven buckets. Seeing a key again moves it from its old
 //! bucket to today's. Keys last seen more than six days ago can never count again unless seen
-//! anew, so they are pruned once a week (a stale key only moves a count out of a bucket that
-//! no later window reads): the map holds one to two weeks of keys, not a month.
+//! anew, so they are pruned every other day (a stale key only moves a count out of a bucket
+//! that no later window reads): the map holds at most eight days of keys, not a month.
 //! Events must arrive in day order (the caller reads them `ORDER BY ts`).
 
 use rustc_hash::FxHashMap;
@@ -28,7 +28,9 @@ pub enum Key {
 pub struct SlidingDistinct {
     /// Days the buckets cover (window day 0 = six days before the period).
     days: usize,
-    last_seen: FxHashMap<(u32, Key, u128), u32>,
+    /// Last day each (creator, kind, key) was seen, keyed by `mix(creator, kind, key)` so an
+    /// entry is 24 bytes (a 49-byte tuple key would double the pass's memory).
+    last_seen: FxHashMap<(u64, u64), u32>,
     /// `days` counters per (creator, kind), at `(creator * 2 + kind) * days`.
     buckets: Vec<i64>,
     /// Latest day seen, to refuse out-of-order input.
@@ -63,7 +65,7 @@ impl SlidingDistinct {
             return Err(OutOfOrder { day, latest: self.latest });
         }
         self.latest = day;
-        let prev = self.last_seen.insert((creator, kind, key), day);
+        let prev = self.last_seen.insert(mix(u64::from(creator) * 2 + kind as u64, key), day);
         if prev == Some(day) {
             return Ok(());
         }
@@ -82,10 +84,10 @@ impl SlidingDistinct {
         self.buckets[start + lo..=start + day as usize].iter().sum()
     }
 
-    /// Called after each day: every seventh day, forgets the keys that cannot be in any
-    /// window ending after `day`.
+    /// Called after each day: every other day, forgets the keys that cannot be in any window
+    /// ending after `day` (so at most eight days of keys are held).
     pub fn prune_after(&mut self, day: u32) {
-        if day % WINDOW_DAYS != WINDOW_DAYS - 1 {
+        if day % 2 != 1 {
             return;
         }
         let keep_from = (day + 2).saturating_sub(WINDOW_DAYS);
@@ -96,6 +98,13 @@ impl SlidingDistinct {
     pub fn remembered(&self) -> usize {
         self.last_seen.len()
     }
+}
+
+/// A 128-bit key hash with `id` folded in. Multiplying by an odd constant is a bijection on
+/// u64, so the same key under two different ids never collides; different keys collide only
+/// as two random 128-bit values do.
+pub fn mix(id: u64, key: u128) -> (u64, u64) {
+    (key as u64 ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15), (key >> 64) as u64)
 }
 
 #[cfg(test)]
@@ -156,9 +165,17 @@ mod tests {
                 s.see(1, Key::Ip, u128::from(day) * 1000 + k, day).unwrap();
             }
             s.prune_after(day);
-            assert!(s.remembered() <= 1300, "day {day}: {}", s.remembered());
+            assert!(s.remembered() <= 900, "day {day}: {}", s.remembered());
             assert_eq!(s.in_window(1, Key::Ip, day), 100 * i64::from(day.min(6) + 1));
         }
+    }
+
+    #[test]
+    fn mix_keeps_ids_apart() {
+        let k = 0x1234_5678_9abc_def0_1122_3344_5566_7788_u128;
+        assert_ne!(mix(1, k), mix(2, k));
+        assert_ne!(mix(1, k), mix(1, k + 1));
+        assert_eq!(mix(7, k), mix(7, k));
     }
 
     #[test]
