@@ -38,12 +38,13 @@ for line in read("main.out").splitlines():
         _, m, r = line.split()
         tag = (m, int(r))
     elif line.startswith("Time: ") and tag:
-        times.setdefault(tag[0], {})[tag[1]] = float(line.split()[1]) / 1000.0
+        times.setdefault(tag[0], []).append((tag[1], float(line.split()[1]) / 1000.0))
         tag = None
 
 
 def runs(m):
-    return [v for r, v in sorted(times.get(m, {}).items()) if r > 0]
+    """The timed samples of a measure (round 0 is the warm-up)."""
+    return [v for r, v in times.get(m, []) if r > 0]
 
 
 def med(m):
@@ -157,17 +158,18 @@ if cancel:
             "<= 1 s", "n/a: the preview finished before the cancel")
 
 
-# --- growth: L vs M, same variant, latest results of each
-def latest(size):
-    files = sorted(glob.glob(os.path.join(results_dir, f"{size}{variant}-2*.csv")))
-    files = [f for f in files if os.path.basename(f) != f"{name}.csv"]
-    return files[-1] if files else None
+# --- growth: L vs M, same variant: the latest result of the other size measured with the same
+# build (revenue_split.so md5), else the latest one, reported as not comparable
+def build_of(csv_path):
+    md = csv_path[:-4] + ".md"
+    m = re.search(r"revenue_split\.so md5 (\w+)", open(md).read()) if os.path.exists(md) else None
+    return m.group(1) if m else None
 
 
 def preview_of(path):
     with open(path) as f:
         for row in csv.DictReader(f):
-            if row["measure"].startswith("revenue_split_preview"):
+            if row["measure"].startswith("revenue_split_preview") and row["value"]:
                 return float(row["value"])
     return None
 
@@ -176,15 +178,19 @@ mine = med("preview")
 size = meta["size"]
 other = {"M": "L", "L": "M"}.get(size)
 if other and mine:
-    path = latest(other)
-    if path and preview_of(path):
+    files = [f for f in sorted(glob.glob(os.path.join(results_dir, f"{other}{variant}-2*.csv")), reverse=True)
+             if preview_of(f)]
+    same = [f for f in files if build_of(f) == meta.get("so_md5")]
+    path = (same or files or [None])[0]
+    if path:
         m_s, l_s = (mine, preview_of(path)) if size == "M" else (preview_of(path), mine)
-        other_md = open(path[:-4] + ".md").read() if os.path.exists(path[:-4] + ".md") else ""
-        other_so = re.search(r"revenue_split\.so md5 (\w+)", other_md)
-        same = other_so and other_so.group(1) == meta.get("so_md5")
+        if same:
+            verdict = "PASS" if l_s / m_s <= 6 else "FAIL"
+        else:
+            verdict = (f"n/a: {os.path.basename(path)} measured another build ({build_of(path)}); "
+                       f"run {other} with --same-build")
         add(f"growth: preview L / preview M (other: {os.path.basename(path)})", l_s / m_s, "ratio",
-            None, None, None, "", "<= 6", ("PASS" if l_s / m_s <= 6 else "FAIL")
-            + ("" if same else " (WARNING: the other result used a different build)"))
+            None, None, None, "", "<= 6", verdict)
 
 
 # --- output
@@ -214,13 +220,14 @@ info = [
     f"shared_buffers {meta.get('shared_buffers', '?')}, work_mem {meta.get('work_mem', '?')}, "
     f"max_parallel_workers_per_gather {meta.get('max_parallel_workers_per_gather', '?')}, jit {meta.get('jit', '?')}",
     f"floor plan: {meta.get('floor_plan', '?')}; day floor plan: {meta.get('day_floor_plan', '?')}",
-    f"median of {meta['runs']} run(s) after one warm-up, measures interleaved in one session; {meta['date']}"
+    f"median of {meta['runs']} run(s) after one warm-up round (the floors: of 3 samples per round), "
+    f"measures interleaved in one session; {meta['date']}"
     + (f"; data loaded in {meta['load_s']} s" if meta.get("load_s") else ""),
 ]
 sanity = []
 for m in ("floor", "preview", "commit", "day_floor", "units"):
     if m in warm:
-        sanity.append(f"{m}: {' / '.join(warm[m])}")
+        sanity.append(f"{m}: {' / '.join(dict.fromkeys(warm[m]))}")
 
 widths = [max(len(str(x)) for x in col) for col in zip(header, *table)]
 print()

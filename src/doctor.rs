@@ -9,7 +9,6 @@ use crate::config::Config;
 use crate::errors::Result;
 use crate::signals::{self, spi_error, AppTables};
 
-const INDEX_SQL: &str = include_str!("sql/doctor_index.sql");
 const PRIVILEGES_SQL: &str = include_str!("sql/doctor_privileges.sql");
 const RUNS_SQL: &str = include_str!("sql/doctor_runs.sql");
 
@@ -123,15 +122,9 @@ fn check_index(client: &SpiClient<'_>, out: &mut Vec<Check>, cfg: &Config, has_e
     if !has_event {
         return Ok(());
     }
-    let indexed = client
-        .select(INDEX_SQL, Some(1), &[cfg.app_schema.as_str().into()])
-        .map_err(spi_error)?
-        .first()
-        .get_one::<bool>()
-        .map_err(spi_error)?
-        .unwrap_or(false);
-    out.push(if indexed {
-        row("index event(ts)", "ok", "the period and the early windows are read by ts range")
+    let indexes = signals::event_indexes(client, &cfg.app_schema)?;
+    out.push(if indexes.ts {
+        row("index event(ts)", "ok", "each call reads its period by ts range")
     } else {
         row(
             "index event(ts)",
@@ -139,6 +132,19 @@ fn check_index(client: &SpiClient<'_>, out: &mut Vec<Check>, cfg: &Config, has_e
             format!(
                 "no index on {}.event (ts): every call scans the whole table. CREATE INDEX ON {}.event (ts);",
                 cfg.app_schema,
+                pgrx::spi::quote_identifier(&cfg.app_schema)
+            ),
+        )
+    });
+    out.push(if indexes.video_ts {
+        row("index event(video_id, ts)", "ok", "early windows of older videos are read with one probe each")
+    } else {
+        row(
+            "index event(video_id, ts)",
+            "info",
+            format!(
+                "optional: with a long event history, CREATE INDEX ON {}.event (video_id, ts); \
+                 reads early windows of older videos with one probe each",
                 pgrx::spi::quote_identifier(&cfg.app_schema)
             ),
         )

@@ -30,7 +30,7 @@ const VIDEOS_SQL: &str = include_str!("sql/videos.sql");
 const EVENTS_SQL: &str = include_str!("sql/events.sql");
 const EARLY_VIEWS_SQL: &str = include_str!("sql/early_views.sql");
 const EARLY_VIEWS_BY_VIDEO_SQL: &str = include_str!("sql/early_views_by_video.sql");
-const VIDEO_TS_INDEX_SQL: &str = include_str!("sql/video_ts_index.sql");
+const EVENT_INDEXES_SQL: &str = include_str!("sql/event_indexes.sql");
 const CREATORS_SQL: &str = include_str!("sql/creators.sql");
 
 /// The application tables and the columns revenue_split uses (SPEC §1).
@@ -185,13 +185,7 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
     // 3. Early windows that reach outside the pass (videos launched before it, or at its end):
     //    one index probe per video with an event(video_id, ts) index, else merged ts ranges.
     if !outside.is_empty() {
-        let by_video = client
-            .select(VIDEO_TS_INDEX_SQL, Some(1), &[cfg.app_schema.as_str().into()])
-            .map_err(spi_error)?
-            .first()
-            .get_one::<bool>()
-            .map_err(spi_error)?
-            .unwrap_or(false);
+        let by_video = event_indexes(client, &cfg.app_schema)?.video_ts;
         let sql = if by_video { EARLY_VIEWS_BY_VIDEO_SQL } else { EARLY_VIEWS_SQL };
         let rows = client
             .select(&with_schema(sql, cfg), None, &[outside.into(), (cfg.early_window_seconds as f64).into()])
@@ -273,6 +267,25 @@ unsafe fn text_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
         let v = pg_sys::pg_detoast_datum_packed(d.cast_mut_ptr());
         pgrx::varlena::varlena_to_byte_slice(v)
     }
+}
+
+/// The indexes of `event` that matter to revenue_split.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EventIndexes {
+    /// An index leading with `ts`.
+    pub ts: bool,
+    /// An index leading with `(video_id, ts)`.
+    pub video_ts: bool,
+}
+
+pub fn event_indexes(client: &SpiClient<'_>, schema: &str) -> Result<EventIndexes> {
+    let (ts, video_ts) = client
+        .select(EVENT_INDEXES_SQL, Some(1), &[schema.into()])
+        .map_err(spi_error)?
+        .first()
+        .get_two::<bool, bool>()
+        .map_err(spi_error)?;
+    Ok(EventIndexes { ts: ts.unwrap_or(false), video_ts: video_ts.unwrap_or(false) })
 }
 
 /// A non-NULL column (the queries guarantee it; a NULL would be a bug, reported as such).

@@ -1,0 +1,17 @@
+-- Which useful indexes $1.event has: one leading with ts (the pass reads by ts range) and one
+-- leading with (video_id, ts) (early windows become one probe per video).
+WITH idx AS (
+    SELECT a0.attname AS first_col, a1.attname AS second_col
+    FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+    JOIN pg_catalog.pg_attribute a0 ON a0.attrelid OPERATOR(pg_catalog.=) c.oid
+                                   AND a0.attnum OPERATOR(pg_catalog.=) i.indkey[0]
+    LEFT JOIN pg_catalog.pg_attribute a1 ON a1.attrelid OPERATOR(pg_catalog.=) c.oid
+                                        AND a1.attnum OPERATOR(pg_catalog.=) i.indkey[1]
+    WHERE n.nspname OPERATOR(pg_catalog.=) $1
+      AND c.relname OPERATOR(pg_catalog.=) 'event'
+)
+SELECT EXISTS (SELECT 1 FROM idx WHERE first_col OPERATOR(pg_catalog.=) 'ts'),
+       EXISTS (SELECT 1 FROM idx WHERE first_col OPERATOR(pg_catalog.=) 'video_id'
+                                   AND second_col OPERATOR(pg_catalog.=) 'ts')
