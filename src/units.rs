@@ -458,3 +458,115 @@ mod tests {
         assert_eq!(mults, vec![1.05, 1.05]);
     }
 }
+
+/// Fuzzing of the units math over random configurations and signals (issue: no panic, no
+/// NaN, no negative units on any input a valid configuration allows).
+#[cfg(test)]
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_f64() -> impl Strategy<Value = f64> {
+        prop_oneof![Just(0.0), Just(-1.0), Just(f64::NAN), Just(f64::INFINITY), 0.0..1e6f64, -1e6..1e6f64]
+    }
+
+    prop_compose! {
+        /// Any configuration, mostly invalid: `validate` must reject it without panicking.
+        fn any_config()(w in proptest::collection::vec(any_f64(), 20),
+                        early_secs in -10i64..700_000, min_views in -5i64..200,
+                        caps in proptest::collection::vec(-10i64..1_000_000, 0..4)) -> Config {
+            Config {
+                weight_view: w[0], weight_like: w[1], weight_comment: w[2], weight_share: w[3],
+                quality_z_scale: w[4], quality_max_adjust: w[5],
+                early_window_seconds: early_secs, early_min_views: min_views,
+                early_device_ratio: w[6], early_ip_ratio: w[7], early_mult: w[8],
+                cluster_threshold: w[9], cluster_slope: w[10], cluster_max_penalty: w[11],
+                integrity_device_factor: w[12], integrity_ip_factor: w[13],
+                integrity_engagement_factor: w[14], integrity_base: w[15], integrity_span: w[16],
+                trust_min: w[17], trust_max: w[18], trust_scale: w[19],
+                kyc_cap_cents: caps,
+                ..Config::default()
+            }
+        }
+    }
+
+    prop_compose! {
+        /// A configuration from the documented valid ranges.
+        fn valid_config()(weights in proptest::collection::vec(0.0..100.0f64, 4),
+                          quality in (0.0..1.0f64, 0.0..0.99f64),
+                          early in (1i64..604_800, 0i64..200, 0.0..2.0f64, 0.0..2.0f64, 0.01..10.0f64),
+                          cluster in (0.0..=1.0f64, 0.0..10.0f64, 0.0..0.99f64),
+                          integrity in (0.0..20.0f64, 0.0..20.0f64, 0.0..20.0f64, 0.01..2.0f64, 0.0..1.0f64),
+                          trust in (0.01..1.0f64, 0.0..1.0f64, 0.01..1000.0f64),
+                          caps in proptest::collection::vec(0i64..1_000_000, 0..4)) -> Config {
+            Config {
+                weight_view: weights[0], weight_like: weights[1], weight_comment: weights[2], weight_share: weights[3],
+                quality_z_scale: quality.0, quality_max_adjust: quality.1,
+                early_window_seconds: early.0, early_min_views: early.1,
+                early_device_ratio: early.2, early_ip_ratio: early.3, early_mult: early.4,
+                cluster_threshold: cluster.0, cluster_slope: cluster.1, cluster_max_penalty: cluster.2,
+                integrity_device_factor: integrity.0, integrity_ip_factor: integrity.1,
+                integrity_engagement_factor: integrity.2, integrity_base: integrity.3, integrity_span: integrity.4,
+                trust_min: trust.0, trust_max: trust.0 + trust.1, trust_scale: trust.2,
+                kyc_cap_cents: caps,
+                ..Config::default()
+            }
+        }
+    }
+
+    prop_compose! {
+        fn video_day()(video_id in 1i64..20, creator in 1i64..5, views in 0i64..500,
+                       likes in 0i64..100, comments in 0i64..100, shares in 0i64..100,
+                       top_device in 0i64..500, top_ip in 0i64..500) -> VideoDay {
+            let creator_id = Some(creator);
+            VideoDay { video_id, creator_id, day: 0, views, likes, comments, shares,
+                       top_device: top_device.min(views), top_ip: top_ip.min(views) }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn validate_never_panics(cfg in any_config()) {
+            let _ = cfg.validate();
+        }
+
+        #[test]
+        fn valid_configs_give_finite_nonnegative_units(
+            cfg in valid_config(),
+            mut cohort in proptest::collection::vec(video_day(), 1..15),
+            trust in proptest::option::of(any_f64()),
+            bot in any::<bool>(),
+            w in (0i64..1000, 0i64..100, 0i64..100, 0i64..1000, 0i64..1000),
+            early in proptest::option::of((0i64..200, 0i64..200, 0i64..200)),
+        ) {
+            prop_assert!(cfg.validate().is_ok(), "{:?}", cfg.validate());
+            cohort.sort_by_key(|v| v.video_id);
+            cohort.dedup_by_key(|v| v.video_id);
+            let mut s = PeriodSignals { days: 1, video_days: cohort, ..Default::default() };
+            if let Some((views, d, i)) = early {
+                s.early.insert(s.video_days[0].video_id, EarlyViews { views, uniq_devices: d, uniq_ips: i });
+            }
+            let window = WindowCounts { views: w.0, likes: w.1, comments: w.2, uniq_devices: w.3, uniq_ips: w.4 };
+            for c in 1..5 {
+                s.creators.insert(c, Creator { kyc_level: Some(c), trust_score: trust, likely_bot: bot && c == 1 });
+                s.windows.insert(c, vec![window]);
+            }
+            let mut days = Vec::new();
+            for_each_day(&cfg, &mut s, |d| -> Result<(), ()> { days.push(d); Ok(()) }).unwrap();
+            for d in &days {
+                for v in &d.videos {
+                    for m in [v.quality_mult, v.early_mult, v.cluster_mult] {
+                        prop_assert!(m.is_finite() && m > 0.0, "multiplier {m} of {v:?}");
+                    }
+                    prop_assert!(v.units.is_finite() && v.units >= 0.0, "{v:?}");
+                }
+                for c in &d.creators {
+                    prop_assert!(c.integrity_mult.is_finite() && c.integrity_mult > 0.0, "{c:?}");
+                    prop_assert!(c.trust_mult.is_finite() && c.trust_mult > 0.0, "{c:?}");
+                    prop_assert!(c.units.is_finite() && c.units >= 0.0, "{c:?}");
+                    prop_assert!(!c.excluded || c.units == 0.0);
+                }
+            }
+        }
+    }
+}
