@@ -134,7 +134,7 @@ impl Accumulator {
             creator_daily: vec![[0; 3]; creators * window_days as usize],
             distinct: SlidingDistinct::new(window_days, creators),
             early: FxHashMap::default(),
-            out: PeriodSignals { days: period_days, ..Default::default() },
+            out: PeriodSignals::default(),
         }
     }
 
@@ -175,8 +175,9 @@ impl Accumulator {
                 *n += 1;
                 dv.top_ip = dv.top_ip.max(i64::from(*n));
             }
-        } else if let (Some(c), true) = (creator, (e.kind as usize) < 3) {
-            // One of the six days before the period: only the creator's window counts matter.
+        }
+        // Every day: the creator's [views, likes, comments] for the integrity window.
+        if let (Some(c), true) = (creator, (e.kind as usize) < 3) {
             self.creator_daily[c as usize * self.window_days + day as usize][e.kind as usize] += 1;
         }
         if e.kind != EventType::View {
@@ -201,18 +202,10 @@ impl Accumulator {
         Ok(())
     }
 
-    /// Closes window day `day`: creator daily counts; for a period day, its cohort rows and
-    /// the window counts of the cohort's creators.
+    /// Closes window day `day`; for a period day, its cohort rows and the window counts of
+    /// the cohort's creators.
     fn flush(&mut self, day: u32) {
-        let window_days = (self.period_days + WINDOW_DAYS - 1) as usize;
-        for dv in self.day_videos.values() {
-            if let Some(c) = dv.creator {
-                let slot = &mut self.creator_daily[c as usize * window_days + day as usize];
-                slot[0] += dv.counts[0];
-                slot[1] += dv.counts[1];
-                slot[2] += dv.counts[2];
-            }
-        }
+        let window_days = self.window_days;
         if day >= WINDOW_DAYS - 1 {
             let p = day - (WINDOW_DAYS - 1);
             let mut done: FxHashSet<u32> = FxHashSet::default();

@@ -171,15 +171,13 @@ pub fn parse_trust_score(text: &str) -> Option<f64> {
 /// Everything the per-day computation needs about a period, gathered by `signals`.
 #[derive(Debug, Default)]
 pub struct PeriodSignals {
-    /// Number of days in the period (1 for a daily run).
-    pub days: u32,
     /// Cohort rows of every day of the period, any order.
     pub video_days: Vec<VideoDay>,
     /// Early views per video (absent: no early view, or created_at NULL).
     pub early: HashMap<i64, EarlyViews>,
     /// `users` rows of the creators seen (absent: no row).
     pub creators: HashMap<i64, Creator>,
-    /// Per creator, the window counts for each day of the period (`days` entries).
+    /// Per creator, the window counts for each day of the period.
     pub windows: HashMap<i64, Vec<WindowCounts>>,
 }
 
@@ -402,8 +400,14 @@ mod tests {
     fn golden_day_2025_08_20_by_hand() {
         // The golden sample's 2025-08-20: three videos with ER 0.1 / 0.2 / 0.3, full integrity.
         let cfg = Config::default();
-        let mut s = PeriodSignals { days: 1, ..Default::default() };
-        s.video_days = vec![vd(401, 4, 0, 100, 10, 10, 10), vd(101, 1, 0, 100, 10, 0, 0), vd(201, 2, 0, 100, 10, 5, 5)];
+        let mut s = PeriodSignals {
+            video_days: vec![
+                vd(401, 4, 0, 100, 10, 10, 10),
+                vd(101, 1, 0, 100, 10, 0, 0),
+                vd(201, 2, 0, 100, 10, 5, 5),
+            ],
+            ..Default::default()
+        };
         s.creators.insert(1, Creator { kyc_level: Some(3), trust_score: None, likely_bot: false });
         s.creators.insert(2, Creator { kyc_level: Some(2), trust_score: Some(75.0), likely_bot: false });
         s.creators.insert(4, Creator { kyc_level: Some(0), trust_score: Some(-5.0), likely_bot: false });
@@ -446,8 +450,10 @@ mod tests {
     #[test]
     fn early_kicker_applies_on_every_day() {
         let cfg = Config::default();
-        let mut s = PeriodSignals { days: 2, ..Default::default() };
-        s.video_days = vec![vd(7, 1, 0, 10, 0, 0, 0), vd(7, 1, 1, 20, 0, 0, 0)];
+        let mut s = PeriodSignals {
+            video_days: vec![vd(7, 1, 0, 10, 0, 0, 0), vd(7, 1, 1, 20, 0, 0, 0)],
+            ..Default::default()
+        };
         s.early.insert(7, EarlyViews { views: 60, uniq_devices: 40, uniq_ips: 30 });
         let mut mults = Vec::new();
         for_each_day(&cfg, &mut s, |d| -> Result<(), ()> {
@@ -542,7 +548,7 @@ mod fuzz {
             prop_assert!(cfg.validate().is_ok(), "{:?}", cfg.validate());
             cohort.sort_by_key(|v| v.video_id);
             cohort.dedup_by_key(|v| v.video_id);
-            let mut s = PeriodSignals { days: 1, video_days: cohort, ..Default::default() };
+            let mut s = PeriodSignals { video_days: cohort, ..Default::default() };
             if let Some((views, d, i)) = early {
                 s.early.insert(s.video_days[0].video_id, EarlyViews { views, uniq_devices: d, uniq_ips: i });
             }
