@@ -10,8 +10,10 @@ use pgrx::prelude::*;
 
 pub mod allocation;
 pub mod config;
+pub mod early;
 pub mod payout;
 pub mod period;
+pub mod pipeline;
 pub mod stream;
 pub mod units;
 pub mod window;

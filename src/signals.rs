@@ -11,24 +11,28 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use pgrx::datum::Date;
 use pgrx::datum::DatumWithOid;
+use pgrx::datum::{Date, TimestampWithTimeZone};
 use pgrx::pg_sys;
 use pgrx::spi::{self, SpiClient, SpiHeapTupleData};
-use pgrx::{check_for_interrupts, IntoDatum};
+use pgrx::{check_for_interrupts, pg_guard, IntoDatum};
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
+use crate::early::{EarlyWindows, Scan};
 use crate::errors::{Error, Result};
 use crate::period::Period;
-use crate::stream::{day_start_us, Accumulator, Event, EventType, VideoInfo};
+use crate::pipeline::Pass;
+use crate::stream::{day_start_us, key_hash, Accumulator, Event, EventType, VideoInfo};
 use crate::units::{parse_trust_score, Creator, EarlyViews, PeriodSignals};
 
 const CONFIG_SQL: &str = include_str!("sql/config.sql");
 const APP_COLUMNS_SQL: &str = include_str!("sql/app_columns.sql");
 const VIDEOS_SQL: &str = include_str!("sql/videos.sql");
 const EVENTS_SQL: &str = include_str!("sql/events.sql");
-const EARLY_VIEWS_SQL: &str = include_str!("sql/early_views.sql");
+const EARLY_EVENTS_SPAN_SQL: &str = include_str!("sql/early_events_span.sql");
+const EARLY_EVENTS_RANGES_SQL: &str = include_str!("sql/early_events_ranges.sql");
+const EVENT_BOUNDS_SQL: &str = include_str!("sql/event_bounds.sql");
 const EARLY_VIEWS_BY_VIDEO_SQL: &str = include_str!("sql/early_views_by_video.sql");
 const EVENT_INDEXES_SQL: &str = include_str!("sql/event_indexes.sql");
 const CREATORS_SQL: &str = include_str!("sql/creators.sql");
@@ -44,10 +48,6 @@ const WRITE_COLUMNS: &[(&str, &[&str])] = &[
     ("users", &["current_balance"]),
     ("transactions", &["id", "created_at", "recipient", "amount_cents", "payment_type", "status", "direction"]),
 ];
-
-/// Rows per cursor fetch; each batch's tuple table is freed before the next, so memory stays
-/// flat however long the period.
-const BATCH: i64 = 10_000;
 
 /// Postgres' date epoch (day 0 of `DateADT`).
 fn pg_epoch() -> NaiveDate {
@@ -165,36 +165,68 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
         Ok(())
     })?;
 
-    // 2. The one pass over the events, in ts order.
+    // 2. The one pass over the events, in ts order: decoded here, aggregated on a worker.
     let early_us = cfg.early_window_seconds.saturating_mul(1_000_000);
-    let mut acc = Accumulator::new(day_start_us(w0.to_pg_epoch_days()), period.days(), early_us, videos);
+    let acc = Accumulator::new(day_start_us(w0.to_pg_epoch_days()), period.days(), early_us, videos);
+    let mut pass = Pass::start(acc, true);
     stream_rows(client, &with_schema(EVENTS_SQL, cfg), &[w0.into(), end.into()], |v, n| {
         if n[2] {
             return Ok(());
         }
         // SAFETY: column 3 is a non-NULL text datum of the current tuple.
         let Some(kind) = EventType::parse(unsafe { text_bytes(v[2]) }) else { return Ok(()) };
-        // SAFETY: columns 4 and 5 are text datums when not NULL.
-        let device = (!n[3]).then(|| unsafe { text_bytes(v[3]) });
-        let ip = (!n[4]).then(|| unsafe { text_bytes(v[4]) });
-        acc.add(&Event { video_id: v[0].value() as i64, ts: v[1].value() as i64, kind, device, ip })
-            .map_err(|e| Error::Internal(format!("event pass out of ts order (day {} after {})", e.day, e.latest)))
+        // Only views' devices and IPs are counted (SPEC §2).
+        let key = |i: usize| {
+            // SAFETY: columns 4 and 5 are text datums when not NULL.
+            (kind == EventType::View && !n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }))
+        };
+        pass.add(Event { video_id: v[0].value() as i64, ts: v[1].value() as i64, kind, device: key(3), ip: key(4) })
+            .map_err(out_of_order)
     })?;
-    let (mut signals, outside) = acc.finish();
+    let (mut signals, outside) = pass.finish().map_err(out_of_order)?;
 
     // 3. Early windows that reach outside the pass (videos launched before it, or at its end):
-    //    one index probe per video with an event(video_id, ts) index, else merged ts ranges.
+    //    one index probe per video with an event(video_id, ts) index, else a scan of their
+    //    merged time ranges that returns only these videos' views.
     if !outside.is_empty() {
-        let by_video = event_indexes(client, &cfg.app_schema)?.video_ts;
-        let sql = if by_video { EARLY_VIEWS_BY_VIDEO_SQL } else { EARLY_VIEWS_SQL };
-        let rows = client
-            .select(&with_schema(sql, cfg), None, &[outside.into(), (cfg.early_window_seconds as f64).into()])
-            .map_err(spi_error)?;
-        for row in rows {
-            signals.early.insert(
-                req::<i64>(&row, 1)?,
-                EarlyViews { views: req(&row, 2)?, uniq_devices: req(&row, 3)?, uniq_ips: req(&row, 4)? },
-            );
+        let indexes = event_indexes(client, &cfg.app_schema)?;
+        if indexes.video_ts {
+            let ids: Vec<i64> = outside.iter().map(|o| o.0).collect();
+            let rows = client
+                .select(
+                    &with_schema(EARLY_VIEWS_BY_VIDEO_SQL, cfg),
+                    None,
+                    &[ids.into(), (cfg.early_window_seconds as f64).into()],
+                )
+                .map_err(spi_error)?;
+            for row in rows {
+                signals.early.insert(
+                    req::<i64>(&row, 1)?,
+                    EarlyViews { views: req(&row, 2)?, uniq_devices: req(&row, 3)?, uniq_ips: req(&row, 4)? },
+                );
+            }
+        } else {
+            let bounds = if indexes.ts { event_bounds(client, cfg)? } else { None };
+            let mut windows = EarlyWindows::new(&outside, early_us, bounds);
+            for scan in windows.scans(day_start_us(w0.to_pg_epoch_days())) {
+                let (sql, args): (&str, Vec<DatumWithOid<'_>>) = match scan {
+                    Scan::Span { lo, hi, ids } => {
+                        (EARLY_EVENTS_SPAN_SQL, vec![timestamptz(lo)?.into(), timestamptz(hi)?.into(), ids.into()])
+                    }
+                    Scan::Ranges { ranges, ids } => {
+                        let lo = ranges.iter().map(|r| timestamptz(r.0)).collect::<Result<Vec<_>>>()?;
+                        let hi = ranges.iter().map(|r| timestamptz(r.1)).collect::<Result<Vec<_>>>()?;
+                        (EARLY_EVENTS_RANGES_SQL, vec![lo.into(), hi.into(), ids.into()])
+                    }
+                };
+                stream_rows(client, &with_schema(sql, cfg), &args, |v, n| {
+                    // SAFETY: columns 3 and 4 are text datums when not NULL.
+                    let key = |i: usize| (!n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }));
+                    windows.add(v[0].value() as i64, v[1].value() as i64, key(2), key(3));
+                    Ok(())
+                })?;
+            }
+            signals.early.extend(windows.finish());
         }
     }
     check_for_interrupts!();
@@ -220,51 +252,145 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
     Ok(signals)
 }
 
-/// Runs `sql` through a cursor and hands each row's raw datums and null flags to `f`.
-///
-/// Rows are decoded with one `heap_deform_tuple` each (pgrx's per-column getters cost more
-/// than the rest of the pass), and each batch's tuple table is freed right after use: SPI
-/// would otherwise keep every fetched batch until the connection ends.
+/// Runs `sql` and hands each result row's datums and null flags to `f`, straight from the
+/// executor's result slot: a `DestReceiver` instead of a cursor, so no row is copied into an
+/// SPI tuple table (copying every event row cost more than the rest of the pass) and the plan
+/// is chosen for the whole result, not for a cursor's first rows (for an event table not
+/// stored in `ts` order that means a sort of a sequential scan rather than random index
+/// reads). The datums are valid only during the call; `f` returning an error stops the
+/// query.
 fn stream_rows(
     client: &SpiClient<'_>,
     sql: &str,
     args: &[DatumWithOid<'_>],
     mut f: impl FnMut(&[pg_sys::Datum], &[bool]) -> Result<()>,
 ) -> Result<()> {
-    let mut cursor = client.try_open_cursor(sql, args).map_err(spi_error)?;
-    let mut values: Vec<pg_sys::Datum> = Vec::new();
-    let mut nulls: Vec<bool> = Vec::new();
-    loop {
-        check_for_interrupts!();
-        let n = cursor.fetch(BATCH).map_err(spi_error)?.len();
-        if n == 0 {
-            return Ok(());
-        }
-        // SAFETY: the fetch just set SPI_tuptable to a table of `n` tuples with its tuple
-        // descriptor; datums point into those tuples, which live until SPI_freetuptable below.
-        unsafe {
-            let table = pg_sys::SPI_tuptable;
-            let tupdesc = (*table).tupdesc;
-            let natts = (*tupdesc).natts as usize;
-            values.resize(natts, pg_sys::Datum::from(0));
-            nulls.resize(natts, true);
-            for i in 0..n {
-                pg_sys::heap_deform_tuple(*(*table).vals.add(i), tupdesc, values.as_mut_ptr(), nulls.as_mut_ptr());
-                f(&values, &nulls)?;
+    let _ = client; // the caller's SPI connection is what makes SPI_execute_extended legal
+    let sql = std::ffi::CString::new(sql).map_err(|e| Error::Internal(format!("query text: {e}")))?;
+    let mut f_dyn: RowFn<'_> = &mut f;
+    let mut receiver = RowReceiver {
+        dest: pg_sys::DestReceiver {
+            receiveSlot: Some(receive_row),
+            rStartup: Some(receiver_startup),
+            rShutdown: Some(receiver_noop),
+            rDestroy: Some(receiver_noop),
+            mydest: pg_sys::CommandDest::DestNone,
+        },
+        f: std::ptr::addr_of_mut!(f_dyn).cast(),
+        rows: 0,
+        error: None,
+    };
+    // SAFETY: SPI is connected (we hold its client); the parameter list and the receiver
+    // outlive the call, and the receiver is only used during it.
+    unsafe {
+        let params = if args.is_empty() {
+            std::ptr::null_mut()
+        } else {
+            let list = pg_sys::makeParamList(args.len() as i32);
+            let slots = (*list).params.as_mut_slice(args.len());
+            for (p, a) in slots.iter_mut().zip(args) {
+                *p = pg_sys::ParamExternData {
+                    value: a.datum().map_or(pg_sys::Datum::from(0), |d| d.sans_lifetime()),
+                    isnull: a.datum().is_none(),
+                    pflags: pg_sys::PARAM_FLAG_CONST as u16,
+                    ptype: a.oid(),
+                };
             }
-            pg_sys::SPI_freetuptable(table);
+            list
+        };
+        let options = pg_sys::SPIExecuteOptions {
+            params,
+            read_only: true,
+            dest: std::ptr::addr_of_mut!(receiver).cast(),
+            ..Default::default()
+        };
+        let rc = pg_sys::SPI_execute_extended(sql.as_ptr(), &options);
+        if let Some(e) = receiver.error.take() {
+            return Err(e);
+        }
+        if rc < 0 {
+            return Err(Error::Internal(format!("SPI_execute_extended returned {rc}")));
+        }
+    }
+    Ok(())
+}
+
+/// The state behind [`stream_rows`]' `DestReceiver` (which must come first: the executor
+/// hands receive_row a pointer to it).
+#[repr(C)]
+struct RowReceiver {
+    dest: pg_sys::DestReceiver,
+    /// A `*mut &mut dyn FnMut(..)`, erased to a thin pointer.
+    f: *mut std::ffi::c_void,
+    rows: u64,
+    error: Option<Error>,
+}
+
+type RowFn<'a> = &'a mut dyn FnMut(&[pg_sys::Datum], &[bool]) -> Result<()>;
+
+#[pg_guard]
+unsafe extern "C-unwind" fn receive_row(slot: *mut pg_sys::TupleTableSlot, dest: *mut pg_sys::DestReceiver) -> bool {
+    // SAFETY: `dest` is the first field of the RowReceiver that stream_rows passed, which
+    // lives until SPI_execute_extended returns; `slot` is the executor's current result row.
+    unsafe {
+        let r = &mut *dest.cast::<RowReceiver>();
+        let natts = (*(*slot).tts_tupleDescriptor).natts as usize;
+        if ((*slot).tts_nvalid as usize) < natts {
+            pg_sys::slot_getallattrs(slot); // a projected (virtual) slot is already complete
+        }
+        let values = std::slice::from_raw_parts((*slot).tts_values, natts);
+        let nulls = std::slice::from_raw_parts((*slot).tts_isnull, natts);
+        r.rows += 1;
+        if r.rows % 16_384 == 0 {
+            check_for_interrupts!();
+        }
+        let f = &mut *r.f.cast::<RowFn<'_>>();
+        match f(values, nulls) {
+            Ok(()) => true,
+            Err(e) => {
+                r.error = Some(e);
+                false // stops the executor
+            }
         }
     }
 }
 
-/// The bytes of a text datum (detoasted if needed, no copy for the usual short strings).
+#[pg_guard]
+unsafe extern "C-unwind" fn receiver_startup(
+    _dest: *mut pg_sys::DestReceiver,
+    _operation: i32,
+    _typeinfo: pg_sys::TupleDesc,
+) {
+}
+
+#[pg_guard]
+unsafe extern "C-unwind" fn receiver_noop(_dest: *mut pg_sys::DestReceiver) {}
+
+/// The bytes of a text datum (no copy). Short and plain values — every device, IP and event
+/// type in practice — are read in place from their varlena header; anything else (compressed
+/// or out of line) goes through `pg_detoast_datum_packed`. Reading the header here saves a
+/// guarded FFI call per column per event.
 ///
 /// # Safety
 /// `d` must be a non-NULL datum of type text (or a binary-compatible type) that outlives the
 /// returned slice.
 unsafe fn text_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
     unsafe {
-        let v = pg_sys::pg_detoast_datum_packed(d.cast_mut_ptr());
+        let p = d.cast_mut_ptr::<u8>();
+        #[cfg(target_endian = "little")]
+        {
+            let h = *p;
+            // VARATT_IS_1B and not VARATT_IS_1B_E: a 1-byte header holding the total size.
+            if h & 0x01 == 0x01 && h != 0x01 {
+                return std::slice::from_raw_parts(p.add(1), usize::from(h >> 1) - 1);
+            }
+            // VARATT_IS_4B_U: a 4-byte header, not compressed.
+            if h & 0x03 == 0x00 {
+                let size = (std::ptr::read_unaligned(p.cast::<u32>()) >> 2) as usize;
+                return std::slice::from_raw_parts(p.add(4), size - 4);
+            }
+        }
+        let v = pg_sys::pg_detoast_datum_packed(p.cast());
         pgrx::varlena::varlena_to_byte_slice(v)
     }
 }
@@ -293,6 +419,25 @@ fn req<T: pgrx::FromDatum + IntoDatum>(row: &SpiHeapTupleData<'_>, ordinal: usiz
     row.get::<T>(ordinal)
         .map_err(spi_error)?
         .ok_or_else(|| Error::Internal(format!("unexpected NULL in column {ordinal}")))
+}
+
+/// The first and last event time, as µs (`None` for an empty table).
+fn event_bounds(client: &SpiClient<'_>, cfg: &Config) -> Result<Option<(i64, i64)>> {
+    let rows = client.select(&with_schema(EVENT_BOUNDS_SQL, cfg), Some(1), &[]).map_err(spi_error)?;
+    let (first, last) = rows.first().get_two::<TimestampWithTimeZone, TimestampWithTimeZone>().map_err(spi_error)?;
+    Ok(first.zip(last).map(|(f, l)| (f.into_inner(), l.into_inner())))
+}
+
+/// A timestamptz from µs since 2000-01-01; past Postgres' range (a window ending after the
+/// year 294276) it is `infinity`.
+fn timestamptz(us: i64) -> Result<TimestampWithTimeZone> {
+    TimestampWithTimeZone::try_from(us)
+        .or_else(|_| TimestampWithTimeZone::try_from(if us < 0 { i64::MIN } else { i64::MAX }))
+        .map_err(|e| Error::Internal(format!("timestamp {us}: {e}")))
+}
+
+fn out_of_order(e: crate::window::OutOfOrder) -> Error {
+    Error::Internal(format!("event pass out of ts order (day {} after {})", e.day, e.latest))
 }
 
 pub fn spi_error(e: spi::SpiError) -> Error {

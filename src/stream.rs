@@ -11,7 +11,8 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::units::{EarlyViews, PeriodSignals, VideoDay, WindowCounts};
+use crate::early::EarlyTally;
+use crate::units::{PeriodSignals, VideoDay, WindowCounts};
 use crate::window::{mix, Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
 
 /// Microseconds in a day (timestamps are Postgres' µs since 2000-01-01 UTC).
@@ -47,14 +48,21 @@ pub struct VideoInfo {
     pub created_at: Option<i64>,
 }
 
-/// One counted event, decoded.
+/// One counted event, decoded. Device and IP are [`key_hash`]es, so an event is plain data
+/// that can be batched and handed to another thread.
 #[derive(Debug, Clone, Copy)]
-pub struct Event<'a> {
+pub struct Event {
     pub video_id: i64,
     pub ts: i64,
     pub kind: EventType,
-    pub device: Option<&'a [u8]>,
-    pub ip: Option<&'a [u8]>,
+    pub device: Option<u128>,
+    pub ip: Option<u128>,
+}
+
+/// The 128-bit hash by which devices and IPs are compared.
+#[inline]
+pub fn key_hash(bytes: &[u8]) -> u128 {
+    xxh3_128(bytes)
 }
 
 /// A video's counts on the current day, with its top device/IP tallies kept as they grow.
@@ -64,14 +72,6 @@ struct DayVideo {
     counts: [i64; 4],
     top_device: i64,
     top_ip: i64,
-}
-
-/// Early-window sightings of a video launched inside the pass.
-#[derive(Debug, Default)]
-struct EarlyTally {
-    views: i64,
-    devices: FxHashSet<u128>,
-    ips: FxHashSet<u128>,
 }
 
 /// The pass over `[window_start, end)`; the period is its last `period_days` days.
@@ -144,7 +144,7 @@ impl Accumulator {
     }
 
     /// Adds one event; events must come in `ts` order. Events of unknown videos are ignored.
-    pub fn add(&mut self, e: &Event<'_>) -> Result<(), OutOfOrder> {
+    pub fn add(&mut self, e: &Event) -> Result<(), OutOfOrder> {
         let Some((info, creator)) = self.videos.get(&e.video_id).copied() else { return Ok(()) };
         if e.ts < self.window_start || e.ts >= self.end {
             return Ok(());
@@ -159,8 +159,8 @@ impl Accumulator {
             }
             None => self.cur_day = Some(day),
         }
-        let device = if e.kind == EventType::View { e.device.map(xxh3_128) } else { None };
-        let ip = if e.kind == EventType::View { e.ip.map(xxh3_128) } else { None };
+        let device = if e.kind == EventType::View { e.device } else { None };
+        let ip = if e.kind == EventType::View { e.ip } else { None };
         if day >= WINDOW_DAYS - 1 {
             // A period day: per-video counts and top device/IP tallies (the cohort).
             let dv = self.day_videos.entry(e.video_id).or_insert(DayVideo { creator, ..Default::default() });
@@ -193,10 +193,7 @@ impl Accumulator {
         }
         if let Some(c0) = info.created_at {
             if self.early_inside(c0) && e.ts >= c0 && e.ts - c0 < self.early_window_us {
-                let t = self.early.entry(e.video_id).or_default();
-                t.views += 1;
-                t.devices.extend(device);
-                t.ips.extend(ip);
+                self.early.entry(e.video_id).or_default().see(device, ip);
             }
         }
         Ok(())
@@ -248,25 +245,23 @@ impl Accumulator {
     }
 
     /// Ends the pass. Returns the signals (without `creators`) and the cohort videos whose
-    /// early window is not inside the pass, for the caller to look up separately.
-    pub fn finish(mut self) -> (PeriodSignals, Vec<i64>) {
+    /// early window is not inside the pass, as (video id, created_at), for the caller to look
+    /// up separately (`early::EarlyWindows`).
+    pub fn finish(mut self) -> (PeriodSignals, Vec<(i64, i64)>) {
         if let Some(d) = self.cur_day.take() {
             self.flush(d);
         }
         for (video, t) in self.early.drain() {
-            self.out.early.insert(
-                video,
-                EarlyViews { views: t.views, uniq_devices: t.devices.len() as i64, uniq_ips: t.ips.len() as i64 },
-            );
+            self.out.early.insert(video, t.counts());
         }
-        let mut outside: Vec<i64> = self
+        let mut outside: Vec<(i64, i64)> = self
             .out
             .video_days
             .iter()
-            .filter(|v| {
-                self.videos.get(&v.video_id).and_then(|i| i.0.created_at).is_some_and(|c| !self.early_inside(c))
+            .filter_map(|v| {
+                let c = self.videos.get(&v.video_id).and_then(|i| i.0.created_at)?;
+                (!self.early_inside(c)).then_some((v.video_id, c))
             })
-            .map(|v| v.video_id)
             .collect();
         outside.sort_unstable();
         outside.dedup();
@@ -282,6 +277,7 @@ pub fn day_start_us(pg_epoch_days: i32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::units::EarlyViews;
 
     const H: i64 = 3_600_000_000;
 
@@ -289,14 +285,9 @@ mod tests {
         list.iter().map(|(v, c, t)| (*v, VideoInfo { creator_id: *c, created_at: *t })).collect()
     }
 
-    fn ev(
-        video_id: i64,
-        ts: i64,
-        kind: EventType,
-        device: Option<&'static str>,
-        ip: Option<&'static str>,
-    ) -> Event<'static> {
-        Event { video_id, ts, kind, device: device.map(str::as_bytes), ip: ip.map(str::as_bytes) }
+    fn ev(video_id: i64, ts: i64, kind: EventType, device: Option<&'static str>, ip: Option<&'static str>) -> Event {
+        let h = |s: &str| key_hash(s.as_bytes());
+        Event { video_id, ts, kind, device: device.map(h), ip: ip.map(h) }
     }
 
     #[test]
@@ -352,7 +343,7 @@ mod tests {
         a.add(&ev(1, d6, EventType::View, None, None)).unwrap();
         a.add(&ev(2, 7 * DAY_US - H, EventType::View, None, None)).unwrap();
         let (s, outside) = a.finish();
-        assert_eq!(outside, vec![1, 2]);
+        assert_eq!(outside, vec![(1, -H), (2, 7 * DAY_US - H)]);
         assert!(s.early.is_empty());
     }
 

@@ -1,0 +1,264 @@
+//! The event pass on two cores: the backend decodes rows and hashes keys while a worker
+//! thread aggregates them (`stream::Accumulator`), the two halves of the pass's cost.
+//!
+//! Pure Rust (no pgrx). The worker never touches Postgres: it gets plain [`Event`] batches
+//! over a bounded channel (so a fast reader cannot run ahead by more than a few batches of
+//! memory) and returns the empty batches for reuse. It is spawned with every signal
+//! blocked, so the backend's signal handlers (cancel, timeouts, termination) only ever run
+//! on the backend's own thread, and interrupts keep working there as before. If the thread
+//! cannot be spawned the pass runs inline. Dropping a `Pass` (e.g. while a Postgres error
+//! unwinds) closes the channel and joins the worker, which then stops at once.
+
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::thread::JoinHandle;
+
+use crate::stream::{Accumulator, Event};
+use crate::units::PeriodSignals;
+use crate::window::OutOfOrder;
+
+/// Events per batch: large enough that channel traffic is negligible, small enough that a
+/// batch (48 bytes an event) stays in cache.
+const BATCH: usize = 4096;
+/// Batches in flight between the two threads.
+const IN_FLIGHT: usize = 4;
+
+type Output = (PeriodSignals, Vec<(i64, i64)>);
+
+/// An event pass, on a worker thread when one could be started.
+pub struct Pass {
+    /// `None` once the worker has failed (or the pass is finished).
+    mode: Option<Mode>,
+    /// Why the worker stopped early.
+    failed: Option<OutOfOrder>,
+}
+
+enum Mode {
+    Inline(Box<Accumulator>),
+    Worker(Worker),
+}
+
+struct Worker {
+    batch: Vec<Event>,
+    /// `None` once the worker has stopped.
+    tx: Option<SyncSender<Vec<Event>>>,
+    spare: Receiver<Vec<Event>>,
+    handle: Option<JoinHandle<Result<Output, OutOfOrder>>>,
+}
+
+impl Worker {
+    /// Closes the channel and waits for the worker's result.
+    fn join(&mut self) -> Result<Output, OutOfOrder> {
+        self.tx = None;
+        match self.handle.take().map(JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            None => unreachable!("a worker is joined once"),
+        }
+    }
+}
+
+impl Pass {
+    /// Starts a pass over `acc`, on a worker thread unless `threaded` is false or no thread
+    /// can be started.
+    pub fn start(acc: Accumulator, threaded: bool) -> Pass {
+        if !threaded {
+            return Pass::inline(acc);
+        }
+        let (tx, rx) = sync_channel::<Vec<Event>>(IN_FLIGHT);
+        let (spare_tx, spare) = channel::<Vec<Event>>();
+        // The accumulator is handed over once the thread exists, so a failed spawn keeps it.
+        let (acc_tx, acc_rx) = sync_channel::<Accumulator>(1);
+        let spawned = with_signals_blocked(|| {
+            std::thread::Builder::new().name("revenue_split".into()).spawn(move || match acc_rx.recv() {
+                Ok(acc) => work(acc, rx, spare_tx),
+                Err(_) => unreachable!("the accumulator is sent right after the spawn"),
+            })
+        });
+        let Ok(handle) = spawned else { return Pass::inline(acc) };
+        if let Err(returned) = acc_tx.send(acc) {
+            let _ = handle.join();
+            return Pass::inline(returned.0);
+        }
+        Pass {
+            mode: Some(Mode::Worker(Worker {
+                batch: Vec::with_capacity(BATCH),
+                tx: Some(tx),
+                spare,
+                handle: Some(handle),
+            })),
+            failed: None,
+        }
+    }
+
+    fn inline(acc: Accumulator) -> Pass {
+        Pass { mode: Some(Mode::Inline(Box::new(acc))), failed: None }
+    }
+
+    /// The error that stopped the worker (the pass has no mode left only after one).
+    fn failure(&self) -> OutOfOrder {
+        match self.failed {
+            Some(e) => e,
+            None => unreachable!("a pass without a mode has failed"),
+        }
+    }
+
+    /// Adds one event (see `Accumulator::add`). With a worker, an error surfaces some
+    /// batches after the event that caused it, and every later call repeats it.
+    pub fn add(&mut self, e: Event) -> Result<(), OutOfOrder> {
+        match &mut self.mode {
+            Some(Mode::Inline(acc)) => acc.add(&e),
+            Some(Mode::Worker(w)) => {
+                w.batch.push(e);
+                if w.batch.len() < BATCH {
+                    return Ok(());
+                }
+                let next = w.spare.try_recv().unwrap_or_else(|_| Vec::with_capacity(BATCH));
+                let full = std::mem::replace(&mut w.batch, next);
+                if w.tx.as_ref().is_some_and(|tx| tx.send(full).is_ok()) {
+                    return Ok(());
+                }
+                // The worker stopped early: only an out-of-order event does that.
+                let e = match w.join() {
+                    Err(e) => e,
+                    Ok(_) => unreachable!("a worker stops early only with an error"),
+                };
+                self.mode = None;
+                self.failed = Some(e);
+                Err(e)
+            }
+            None => Err(self.failure()),
+        }
+    }
+
+    /// Ends the pass: the signals and the cohort videos whose early window lies outside it.
+    pub fn finish(mut self) -> Result<Output, OutOfOrder> {
+        match self.mode.take() {
+            Some(Mode::Inline(acc)) => Ok(acc.finish()),
+            Some(Mode::Worker(mut w)) => {
+                if let Some(tx) = &w.tx {
+                    // A failed send means the worker already stopped; join tells why.
+                    let _ = tx.send(std::mem::take(&mut w.batch));
+                }
+                w.join()
+            }
+            None => Err(self.failure()),
+        }
+    }
+}
+
+impl Drop for Pass {
+    fn drop(&mut self) {
+        if let Some(Mode::Worker(w)) = &mut self.mode {
+            w.tx = None; // the worker's recv fails and it returns
+            if let Some(h) = w.handle.take() {
+                let _ = h.join();
+            }
+        }
+    }
+}
+
+/// The worker: aggregate batches until the channel closes or an event is out of order.
+fn work(mut acc: Accumulator, rx: Receiver<Vec<Event>>, spare: Sender<Vec<Event>>) -> Result<Output, OutOfOrder> {
+    while let Ok(mut batch) = rx.recv() {
+        for e in &batch {
+            acc.add(e)?;
+        }
+        batch.clear();
+        let _ = spare.send(batch);
+    }
+    Ok(acc.finish())
+}
+
+/// Runs `f` (which starts a thread) with every signal blocked on this thread, so the new
+/// thread inherits a full mask; this thread's mask is restored afterwards.
+fn with_signals_blocked<T>(f: impl FnOnce() -> T) -> T {
+    // SAFETY: sigset_t is plain data initialised by sigfillset; pthread_sigmask only changes
+    // this thread's mask, and we restore the previous one.
+    unsafe {
+        let mut all: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut all);
+        let blocked = libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old) == 0;
+        let out = f();
+        if blocked {
+            libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stream::{key_hash, EventType, VideoInfo, DAY_US};
+    use rustc_hash::FxHashMap;
+
+    fn acc() -> Accumulator {
+        let mut videos = FxHashMap::default();
+        for v in 1..=50 {
+            videos.insert(v, VideoInfo { creator_id: Some(v % 7), created_at: Some(v * 1_000_000) });
+        }
+        Accumulator::new(0, 3, 7_200_000_000, videos)
+    }
+
+    fn events(n: i64) -> Vec<Event> {
+        (0..n)
+            .map(|i| Event {
+                video_id: 1 + i % 50,
+                ts: i * (9 * DAY_US / n),
+                kind: [EventType::View, EventType::Like, EventType::View, EventType::Share][(i % 4) as usize],
+                device: (i % 5 != 0).then(|| key_hash(format!("d{}", i % 97).as_bytes())),
+                ip: (i % 3 != 0).then(|| key_hash(format!("i{}", i % 31).as_bytes())),
+            })
+            .collect()
+    }
+
+    fn run(threaded: bool, evs: &[Event]) -> Result<Output, OutOfOrder> {
+        let mut p = Pass::start(acc(), threaded);
+        for e in evs {
+            p.add(*e)?;
+        }
+        p.finish()
+    }
+
+    fn canonical(mut o: Output) -> String {
+        o.0.video_days.sort_by_key(|v| (v.day, v.video_id));
+        let mut windows: Vec<_> = o.0.windows.into_iter().collect();
+        windows.sort_by_key(|w| w.0);
+        let mut early: Vec<_> = o.0.early.into_iter().collect();
+        early.sort_by_key(|e| e.0);
+        format!("{:?} {:?} {:?} {:?}", o.0.video_days, windows, early, o.1)
+    }
+
+    #[test]
+    fn worker_and_inline_agree() {
+        // Several batches plus a partial one.
+        let evs = events(3 * BATCH as i64 + 123);
+        let a = canonical(run(true, &evs).unwrap());
+        let b = canonical(run(false, &evs).unwrap());
+        assert_eq!(a, b);
+        assert!(a.contains("VideoDay"), "the pass produced cohort rows");
+    }
+
+    #[test]
+    fn out_of_order_is_reported_from_the_worker() {
+        let mut evs = events(2 * BATCH as i64);
+        let late = Event { ts: 0, ..evs[evs.len() - 1] };
+        evs.insert(BATCH + 10, late);
+        assert!(run(true, &evs).is_err());
+        assert!(run(false, &evs).is_err());
+        // Also when the bad event is in the last, partial batch.
+        let mut evs = events(100);
+        evs.push(Event { ts: 0, ..evs[99] });
+        assert!(run(true, &evs).is_err());
+    }
+
+    #[test]
+    fn dropping_a_pass_midway_stops_the_worker() {
+        let mut p = Pass::start(acc(), true);
+        for e in events(5 * BATCH as i64) {
+            p.add(e).unwrap();
+        }
+        drop(p); // joins; a hang here would fail the test run
+    }
+}
