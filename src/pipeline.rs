@@ -17,7 +17,7 @@ use crate::units::PeriodSignals;
 use crate::window::OutOfOrder;
 
 /// Events per batch: large enough that channel traffic is negligible, small enough that a
-/// batch (48 bytes an event) stays in cache.
+/// batch (56 bytes an event) stays in cache.
 const BATCH: usize = 4096;
 /// Batches in flight between the two threads.
 const IN_FLIGHT: usize = 4;
@@ -203,12 +203,14 @@ mod tests {
 
     fn events(n: i64) -> Vec<Event> {
         (0..n)
-            .map(|i| Event {
-                video_id: 1 + i % 50,
-                ts: i * (9 * DAY_US / n),
-                kind: [EventType::View, EventType::Like, EventType::View, EventType::Share][(i % 4) as usize],
-                device: (i % 5 != 0).then(|| key_hash(format!("d{}", i % 97).as_bytes())),
-                ip: (i % 3 != 0).then(|| key_hash(format!("i{}", i % 31).as_bytes())),
+            .map(|i| {
+                Event::new(
+                    1 + i % 50,
+                    i * (9 * DAY_US / n),
+                    [EventType::View, EventType::Like, EventType::View, EventType::Share][(i % 4) as usize],
+                    (i % 5 != 0).then(|| key_hash(format!("d{}", i % 97).as_bytes())),
+                    (i % 3 != 0).then(|| key_hash(format!("i{}", i % 31).as_bytes())),
+                )
             })
             .collect()
     }
@@ -243,13 +245,16 @@ mod tests {
     #[test]
     fn out_of_order_is_reported_from_the_worker() {
         let mut evs = events(2 * BATCH as i64);
-        let late = Event { ts: 0, ..evs[evs.len() - 1] };
+        let mut late = evs[evs.len() - 1];
+        late.ts = 0;
         evs.insert(BATCH + 10, late);
         assert!(run(true, &evs).is_err());
         assert!(run(false, &evs).is_err());
         // Also when the bad event is in the last, partial batch.
         let mut evs = events(100);
-        evs.push(Event { ts: 0, ..evs[99] });
+        let mut late = evs[99];
+        late.ts = 0;
+        evs.push(late);
         assert!(run(true, &evs).is_err());
     }
 

@@ -4,8 +4,9 @@
 //! `$n` parameter. The one thing spliced into the text is the application schema, and only
 //! after `quote_identifier` (it comes from `revenue_split.config`, never from an argument).
 //! A period costs one ordered pass over its events (plus the six days before it), streamed
-//! through a cursor and decoded straight from the tuples into `stream::Accumulator`, plus
-//! three small queries: the videos, the early windows that reach outside the pass, and the
+//! from the executor through a `DestReceiver` and decoded straight from each result slot
+//! into `pipeline::Pass` (aggregated on a worker thread), plus small queries: the videos,
+//! the view events of the early windows that reach outside the pass (`early`), and the
 //! creators' users rows.
 
 use std::collections::HashMap;
@@ -180,8 +181,7 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
             // SAFETY: columns 4 and 5 are text datums when not NULL.
             (kind == EventType::View && !n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }))
         };
-        pass.add(Event { video_id: v[0].value() as i64, ts: v[1].value() as i64, kind, device: key(3), ip: key(4) })
-            .map_err(out_of_order)
+        pass.add(Event::new(v[0].value() as i64, v[1].value() as i64, kind, key(3), key(4))).map_err(out_of_order)
     })?;
     let (mut signals, outside) = pass.finish().map_err(out_of_order)?;
 
@@ -254,11 +254,9 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
 
 /// Runs `sql` and hands each result row's datums and null flags to `f`, straight from the
 /// executor's result slot: a `DestReceiver` instead of a cursor, so no row is copied into an
-/// SPI tuple table (copying every event row cost more than the rest of the pass) and the plan
-/// is chosen for the whole result, not for a cursor's first rows (for an event table not
-/// stored in `ts` order that means a sort of a sequential scan rather than random index
-/// reads). The datums are valid only during the call; `f` returning an error stops the
-/// query.
+/// SPI tuple table, the plan is chosen for the whole result rather than a cursor's first
+/// rows, and Postgres may use parallel workers. The datums are valid only during the call;
+/// `f` returning an error stops the query.
 fn stream_rows(
     client: &SpiClient<'_>,
     sql: &str,

@@ -2,8 +2,8 @@
 //! SPEC §2–4 (`units::PeriodSignals`).
 //!
 //! Pure Rust (no pgrx): `signals` decodes each row of `SELECT ... FROM event ... ORDER BY ts`
-//! into an [`Event`] and feeds it here. State is per day and stays small: the current day's
-//! counts and top-device/IP tallies, a week of distinct keys (`window::SlidingDistinct`), and
+//! into an [`Event`] and feeds it here (through `pipeline`, on a worker thread). State is per
+//! day and stays small: the current day's counts and top-device/IP tallies, a week of distinct keys (`window::SlidingDistinct`), and
 //! the early-window sightings of videos launched inside the pass. Device and IP strings are
 //! reduced to 128-bit XXH3 hashes (a collision among a billion keys has a probability near
 //! 10^-21), so no event allocates.
@@ -49,14 +49,40 @@ pub struct VideoInfo {
 }
 
 /// One counted event, decoded. Device and IP are [`key_hash`]es, so an event is plain data
-/// that can be batched and handed to another thread.
+/// that can be batched and handed to another thread; they are stored as 64-bit halves with
+/// presence flags (56 bytes an event, not the 96 of two `Option<u128>`s).
 #[derive(Debug, Clone, Copy)]
 pub struct Event {
     pub video_id: i64,
     pub ts: i64,
     pub kind: EventType,
-    pub device: Option<u128>,
-    pub ip: Option<u128>,
+    has_device: bool,
+    has_ip: bool,
+    device: [u64; 2],
+    ip: [u64; 2],
+}
+
+impl Event {
+    pub fn new(video_id: i64, ts: i64, kind: EventType, device: Option<u128>, ip: Option<u128>) -> Event {
+        let split = |k: Option<u128>| k.map_or([0, 0], |k| [k as u64, (k >> 64) as u64]);
+        Event {
+            video_id,
+            ts,
+            kind,
+            has_device: device.is_some(),
+            has_ip: ip.is_some(),
+            device: split(device),
+            ip: split(ip),
+        }
+    }
+
+    pub fn device(&self) -> Option<u128> {
+        self.has_device.then(|| u128::from(self.device[0]) | (u128::from(self.device[1]) << 64))
+    }
+
+    pub fn ip(&self) -> Option<u128> {
+        self.has_ip.then(|| u128::from(self.ip[0]) | (u128::from(self.ip[1]) << 64))
+    }
 }
 
 /// The 128-bit hash by which devices and IPs are compared.
@@ -159,8 +185,8 @@ impl Accumulator {
             }
             None => self.cur_day = Some(day),
         }
-        let device = if e.kind == EventType::View { e.device } else { None };
-        let ip = if e.kind == EventType::View { e.ip } else { None };
+        let device = if e.kind == EventType::View { e.device() } else { None };
+        let ip = if e.kind == EventType::View { e.ip() } else { None };
         if day >= WINDOW_DAYS - 1 {
             // A period day: per-video counts and top device/IP tallies (the cohort).
             let dv = self.day_videos.entry(e.video_id).or_insert(DayVideo { creator, ..Default::default() });
@@ -287,7 +313,16 @@ mod tests {
 
     fn ev(video_id: i64, ts: i64, kind: EventType, device: Option<&'static str>, ip: Option<&'static str>) -> Event {
         let h = |s: &str| key_hash(s.as_bytes());
-        Event { video_id, ts, kind, device: device.map(h), ip: ip.map(h) }
+        Event::new(video_id, ts, kind, device.map(h), ip.map(h))
+    }
+
+    #[test]
+    fn events_keep_their_keys() {
+        let e = Event::new(1, 2, EventType::View, Some(u128::MAX - 7), None);
+        assert_eq!((e.device(), e.ip()), (Some(u128::MAX - 7), None));
+        let e = Event::new(1, 2, EventType::Like, None, Some(0));
+        assert_eq!((e.device(), e.ip()), (None, Some(0)));
+        assert_eq!(std::mem::size_of::<Event>(), 56);
     }
 
     #[test]

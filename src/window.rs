@@ -24,17 +24,69 @@ pub enum Key {
 
 /// Distinct keys per (creator, kind) over a sliding seven-day window. Creators are dense
 /// indexes (`0..creators`), so a bucket is a slice lookup, not a hash.
+///
+/// A month of keys is far larger than the CPU caches, and sightings arrive in random key
+/// order, so updating one big map per sighting would be a cache miss each time. Instead the
+/// sightings of a day are buffered and applied together, partitioned by (creator, kind) into
+/// [`PARTS`] maps, each small enough to stay in cache while its share is applied.
 #[derive(Debug)]
 pub struct SlidingDistinct {
     /// Days the buckets cover (window day 0 = six days before the period).
     days: usize,
-    /// Last day each (creator, kind, key) was seen, keyed by `mix(creator, kind, key)` so an
-    /// entry is 24 bytes (a 49-byte tuple key would double the pass's memory).
-    last_seen: FxHashMap<(u64, u64), u32>,
+    /// Last day each (creator, kind, key) was seen, keyed by `mix(creator * 2 + kind, key)`
+    /// so an entry is 24 bytes; map `(creator * 2 + kind) % PARTS`.
+    last_seen: Vec<FxHashMap<(u64, u64), u32>>,
+    /// Sightings of day `pending_day` not applied yet, and room to partition them.
+    pending: Vec<Sighting>,
+    scratch: Vec<Sighting>,
+    pending_day: u32,
     /// `days` counters per (creator, kind), at `(creator * 2 + kind) * days`.
     buckets: Vec<i64>,
     /// Latest day seen, to refuse out-of-order input.
     latest: u32,
+}
+
+/// Partitions of the last-seen map.
+const PARTS: usize = 64;
+
+/// A buffered sighting of a key in a slot, `creator * 2 + kind`, as 24 bytes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Sighting {
+    slot: u32,
+    key: [u64; 2],
+}
+
+impl Sighting {
+    fn new(slot: u32, key: u128) -> Sighting {
+        Sighting { slot, key: [key as u64, (key >> 64) as u64] }
+    }
+
+    /// The key with the slot folded in (see [`mix`]): one map can hold every slot's keys.
+    fn mixed(&self) -> (u64, u64) {
+        mix(u64::from(self.slot), u128::from(self.key[0]) | (u128::from(self.key[1]) << 64))
+    }
+}
+
+/// Sorts `sightings` into `out` by partition (`slot % PARTS`, a counting sort: two sequential
+/// passes) and returns where each partition starts (`PARTS + 1` offsets). Applying a day's
+/// sightings partition by partition keeps each partition's map in cache.
+fn partition(sightings: &[Sighting], out: &mut Vec<Sighting>) -> [usize; PARTS + 1] {
+    let mut start = [0usize; PARTS + 1];
+    for s in sightings {
+        start[s.slot as usize % PARTS + 1] += 1;
+    }
+    for p in 0..PARTS {
+        start[p + 1] += start[p];
+    }
+    out.clear();
+    out.resize(sightings.len(), Sighting::default());
+    let mut next = start;
+    for s in sightings {
+        let p = s.slot as usize % PARTS;
+        out[next[p]] = *s;
+        next[p] += 1;
+    }
+    start
 }
 
 /// An event arrived for a day before one already seen.
@@ -48,15 +100,13 @@ impl SlidingDistinct {
     pub fn new(days: u32, creators: usize) -> Self {
         SlidingDistinct {
             days: days as usize,
-            last_seen: FxHashMap::default(),
+            last_seen: vec![FxHashMap::default(); PARTS],
+            pending: Vec::new(),
+            scratch: Vec::new(),
+            pending_day: 0,
             buckets: vec![0; creators * 2 * days as usize],
             latest: 0,
         }
-    }
-
-    fn bucket(&mut self, creator: u32, kind: Key) -> &mut [i64] {
-        let start = (creator as usize * 2 + kind as usize) * self.days;
-        &mut self.buckets[start..start + self.days]
     }
 
     /// Records that `creator`'s video was viewed with `key` on `day`.
@@ -65,20 +115,43 @@ impl SlidingDistinct {
             return Err(OutOfOrder { day, latest: self.latest });
         }
         self.latest = day;
-        let prev = self.last_seen.insert(mix(u64::from(creator) * 2 + kind as u64, key), day);
-        if prev == Some(day) {
-            return Ok(());
+        if day != self.pending_day {
+            self.apply();
+            self.pending_day = day;
         }
-        let b = self.bucket(creator, kind);
-        if let Some(p) = prev {
-            b[p as usize] -= 1;
-        }
-        b[day as usize] += 1;
+        self.pending.push(Sighting::new(creator * 2 + kind as u32, key));
         Ok(())
     }
 
-    /// Distinct keys of `creator` seen in the seven days ending with `day`.
-    pub fn in_window(&self, creator: u32, kind: Key, day: u32) -> i64 {
+    /// Applies the buffered sightings, one partition at a time: a sighting moves its key
+    /// from the bucket of the day it was last seen to today's.
+    fn apply(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let start = partition(&self.pending, &mut self.scratch);
+        let day = self.pending_day;
+        for p in 0..PARTS {
+            let map = &mut self.last_seen[p];
+            for s in &self.scratch[start[p]..start[p + 1]] {
+                let prev = map.insert(s.mixed(), day);
+                if prev == Some(day) {
+                    continue;
+                }
+                let b = s.slot as usize * self.days;
+                if let Some(d) = prev {
+                    self.buckets[b + d as usize] -= 1;
+                }
+                self.buckets[b + day as usize] += 1;
+            }
+        }
+        self.pending.clear();
+    }
+
+    /// Distinct keys of `creator` seen in the seven days ending with `day` (sightings up to
+    /// `day` must have been recorded).
+    pub fn in_window(&mut self, creator: u32, kind: Key, day: u32) -> i64 {
+        self.apply();
         let start = (creator as usize * 2 + kind as usize) * self.days;
         let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
         self.buckets[start + lo..=start + day as usize].iter().sum()
@@ -87,16 +160,19 @@ impl SlidingDistinct {
     /// Called after each day: every other day, forgets the keys that cannot be in any window
     /// ending after `day` (so at most eight days of keys are held).
     pub fn prune_after(&mut self, day: u32) {
+        self.apply();
         if day % 2 != 1 {
             return;
         }
         let keep_from = (day + 2).saturating_sub(WINDOW_DAYS);
-        self.last_seen.retain(|_, d| *d >= keep_from);
+        for map in &mut self.last_seen {
+            map.retain(|_, d| *d >= keep_from);
+        }
     }
 
     /// Keys currently remembered (for tests and memory checks).
     pub fn remembered(&self) -> usize {
-        self.last_seen.len()
+        self.last_seen.iter().map(|m| m.len()).sum::<usize>() + self.pending.len()
     }
 }
 
