@@ -3,10 +3,10 @@
 //!
 //! Pure Rust (no pgrx): `signals` decodes each row of `SELECT ... FROM event ... ORDER BY ts`
 //! into an [`Event`] and feeds it here (through `pipeline`, on a worker thread). State is per
-//! day and stays small: the current day's counts and top-device/IP tallies, a week of distinct keys (`window::SlidingDistinct`), and
-//! the early-window sightings of videos launched inside the pass. Device and IP strings are
-//! reduced to 128-bit XXH3 hashes (a collision among a billion keys has a probability near
-//! 10^-21), so no event allocates.
+//! day and stays small: the current day's counts and top-device/IP tallies, a week of
+//! distinct keys (`window::SlidingDistinct`), and the early-window sightings of videos
+//! launched inside the pass. Device and IP strings are reduced to 128-bit XXH3 hashes (a
+//! collision among a billion keys has a probability near 10^-21), so no event allocates.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use xxhash_rust::xxh3::xxh3_128;
