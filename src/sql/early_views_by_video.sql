@@ -10,7 +10,7 @@ CROSS JOIN LATERAL (
     FROM @app@.event e
     WHERE e.video_id OPERATOR(pg_catalog.=) v.id
       AND e.ts OPERATOR(pg_catalog.>=) v.created_at
-      AND e.ts OPERATOR(pg_catalog.<) v.created_at OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => $2)
+      AND e.ts OPERATOR(pg_catalog.<) (v.created_at OPERATOR(pg_catalog.+) pg_catalog.make_interval(secs => $2))
       AND e.event_type OPERATOR(pg_catalog.=) 'view'
 ) s
 WHERE v.id OPERATOR(pg_catalog.=) ANY ($1::int8[])

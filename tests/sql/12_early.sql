@@ -21,7 +21,7 @@
 -- On 2025-08-20 every video has 10 views (own device and IP each, outside every window): raw 10, ER 0,
 -- so the cohort has sigma 0 (quality 1.0) and cluster 1/10 -> 1.0; units = 10 * early_mult.
 BEGIN;
-SELECT plan(12);
+SELECT plan(16);
 \ir ../common/app_tables.sql
 
 INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, likely_bot) VALUES (1, 0, 3, NULL, false);
@@ -144,6 +144,37 @@ SELECT results_eq($$SELECT * FROM pg_temp.vu('2025-08-13')$$,
 SELECT results_eq($$SELECT * FROM pg_temp.vu('2025-08-10')$$,
     $$VALUES (11::bigint, 1::bigint, 51::bigint, 10::bigint, 0::bigint, 0::bigint, 81::numeric, 1::numeric, 1.05, 1::numeric, 85.05)$$,
     '2025-08-10: day counts include the view before created_at; early window excludes it');
+
+-- The same early windows through every read path (results must not depend on the indexes):
+-- video 19, created 2025-08-20 23:00, gets 30 distinct views 23:00..23:29 on the 20th and 30 more
+-- 00:00..00:29 on the 21st -> 60 views, 60 devices, 60 IPs -> 1.05 on the 20th, although half of
+-- its window lies after the day's pass (counting only the 20th: 30 < 50 -> 1.0). Videos 11..16
+-- were launched before the pass (2025-08-14..20), 17 and 18 inside it.
+INSERT INTO public.videos (id, creator_id, created_at) VALUES (19, 1, '2025-08-20 23:00:00+00');
+INSERT INTO public.event (video_id, event_type, ts, device_id, ip_hash)
+SELECT 19, 'view', timestamptz '2025-08-20 23:00:00+00' + g * interval '1 minute', 'e19d' || g, 'e19i' || g
+FROM generate_series(0, 29) g
+UNION ALL
+SELECT 19, 'view', timestamptz '2025-08-21 00:00:00+00' + g * interval '1 minute', 'e19d' || (30 + g), 'e19i' || (30 + g)
+FROM generate_series(0, 29) g;
+CREATE FUNCTION pg_temp.early_0820() RETURNS TABLE (video_id bigint, early_mult numeric) LANGUAGE sql AS $$
+    SELECT video_id, round(early_mult::numeric, 9) FROM revenue_split_video_units('2025-08-20') ORDER BY video_id
+$$;
+CREATE FUNCTION pg_temp.early_expected() RETURNS TABLE (video_id bigint, early_mult numeric) LANGUAGE sql AS $$
+    VALUES (11::bigint, 1.05), (12, 1.00), (13, 1.00), (14, 1.00), (15, 1.00), (16, 1.05), (17, 1.05), (18, 1.00), (19, 1.05)
+$$;
+-- event(ts) btree (the fixture's): windows clipped to the first/last event, read by ts range
+SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.early_expected()',
+    'early windows before and after the pass, with an event(ts) btree');
+DROP INDEX public.event_ts_idx;
+SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.early_expected()',
+    'early windows before and after the pass, with no index on event');
+CREATE INDEX event_ts_brin ON public.event USING brin (ts);
+SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.early_expected()',
+    'early windows before and after the pass, with only a BRIN index on ts (not used for first/last)');
+CREATE INDEX event_video_ts_idx ON public.event (video_id, ts);
+SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.early_expected()',
+    'early windows before and after the pass, one probe per video with an event(video_id, ts) index');
 
 SELECT * FROM finish();
 ROLLBACK;
