@@ -9,7 +9,9 @@
 //! cannot be spawned the pass runs inline. Dropping a `Pass` (e.g. while a Postgres error
 //! unwinds) closes the channel and joins the worker, which then stops at once.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crate::stream::{Accumulator, Event};
@@ -40,6 +42,8 @@ enum Mode {
 }
 
 struct Worker {
+    /// Set when the pass is abandoned: the worker drops its queue instead of working it off.
+    abandon: Arc<AtomicBool>,
     batch: Vec<Event>,
     /// `None` once the worker has stopped.
     tx: Option<SyncSender<Vec<Event>>>,
@@ -70,9 +74,11 @@ impl Pass {
         let (spare_tx, spare) = channel::<Vec<Event>>();
         // The accumulator is handed over once the thread exists, so a failed spawn keeps it.
         let (acc_tx, acc_rx) = sync_channel::<Accumulator>(1);
+        let abandon = Arc::new(AtomicBool::new(false));
+        let abandon_worker = abandon.clone();
         let spawned = with_signals_blocked(|| {
             std::thread::Builder::new().name("revenue_split".into()).spawn(move || match acc_rx.recv() {
-                Ok(acc) => work(acc, rx, spare_tx),
+                Ok(acc) => work(acc, rx, spare_tx, &abandon_worker),
                 Err(_) => unreachable!("the accumulator is sent right after the spawn"),
             })
         });
@@ -83,6 +89,7 @@ impl Pass {
         }
         Pass {
             mode: Some(Mode::Worker(Worker {
+                abandon,
                 batch: Vec::with_capacity(BATCH),
                 tx: Some(tx),
                 spare,
@@ -151,6 +158,8 @@ impl Pass {
 impl Drop for Pass {
     fn drop(&mut self) {
         if let Some(Mode::Worker(w)) = &mut self.mode {
+            // Stop at once (a cancel must not wait for up to IN_FLIGHT queued batches).
+            w.abandon.store(true, Ordering::Relaxed);
             w.tx = None; // the worker's recv fails and it returns
             if let Some(h) = w.handle.take() {
                 let _ = h.join();
@@ -160,8 +169,16 @@ impl Drop for Pass {
 }
 
 /// The worker: aggregate batches until the channel closes or an event is out of order.
-fn work(mut acc: Accumulator, rx: Receiver<Vec<Event>>, spare: Sender<Vec<Event>>) -> Result<Output, OutOfOrder> {
+fn work(
+    mut acc: Accumulator,
+    rx: Receiver<Vec<Event>>,
+    spare: Sender<Vec<Event>>,
+    abandon: &AtomicBool,
+) -> Result<Output, OutOfOrder> {
     while let Ok(mut batch) = rx.recv() {
+        if abandon.load(Ordering::Relaxed) {
+            return Ok(Output::default()); // nobody reads it: the pass was dropped
+        }
         for e in &batch {
             acc.add(e)?;
         }
