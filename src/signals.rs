@@ -31,6 +31,8 @@ const CONFIG_SQL: &str = include_str!("sql/config.sql");
 const APP_COLUMNS_SQL: &str = include_str!("sql/app_columns.sql");
 const VIDEOS_SQL: &str = include_str!("sql/videos.sql");
 const EVENTS_SQL: &str = include_str!("sql/events.sql");
+const EVENTS_BY_SORT_SQL: &str = include_str!("sql/events_by_sort.sql");
+const EVENT_TS_ORDER_SQL: &str = include_str!("sql/event_ts_order.sql");
 const EARLY_EVENTS_SPAN_SQL: &str = include_str!("sql/early_events_span.sql");
 const EARLY_EVENTS_RANGES_SQL: &str = include_str!("sql/early_events_ranges.sql");
 const EVENT_BOUNDS_SQL: &str = include_str!("sql/event_bounds.sql");
@@ -170,7 +172,8 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
     let early_us = cfg.early_window_seconds.saturating_mul(1_000_000);
     let acc = Accumulator::new(day_start_us(w0.to_pg_epoch_days()), period.days(), early_us, videos);
     let mut pass = Pass::start(acc, true);
-    stream_rows(client, &with_schema(EVENTS_SQL, cfg), &[w0.into(), end.into()], |v, n| {
+    let events_sql = if stored_in_ts_order(client, cfg)? { EVENTS_SQL } else { EVENTS_BY_SORT_SQL };
+    stream_rows(client, &with_schema(events_sql, cfg), &[w0.into(), end.into()], |v, n| {
         if n[2] {
             return Ok(());
         }
@@ -417,6 +420,14 @@ fn req<T: pgrx::FromDatum + IntoDatum>(row: &SpiHeapTupleData<'_>, ordinal: usiz
     row.get::<T>(ordinal)
         .map_err(spi_error)?
         .ok_or_else(|| Error::Internal(format!("unexpected NULL in column {ordinal}")))
+}
+
+/// Whether `event` is stored roughly in `ts` order (or nothing says otherwise): then the pass
+/// reads it through the `ts` index, else by a sort (see `sql/events_by_sort.sql`).
+fn stored_in_ts_order(client: &SpiClient<'_>, cfg: &Config) -> Result<bool> {
+    let rows = client.select(EVENT_TS_ORDER_SQL, Some(1), &[cfg.app_schema.as_str().into()]).map_err(spi_error)?;
+    let correlation: Option<f64> = if rows.is_empty() { None } else { rows.first().get_one().map_err(spi_error)? };
+    Ok(correlation.is_none_or(|c| c.abs() >= 0.5))
 }
 
 /// The first and last event time, as µs (`None` for an empty table).
