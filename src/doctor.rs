@@ -130,7 +130,8 @@ fn check_index(client: &SpiClient<'_>, out: &mut Vec<Check>, cfg: &Config, has_e
             "index event(ts)",
             "warning",
             format!(
-                "no index on {}.event (ts): every call scans the whole table. CREATE INDEX ON {}.event (ts);",
+                "no btree index on {}.event (ts) (BRIN, hash and partial indexes do not count): every call \
+                 scans the whole table. CREATE INDEX ON {}.event (ts);",
                 cfg.app_schema,
                 pgrx::spi::quote_identifier(&cfg.app_schema)
             ),

@@ -170,7 +170,8 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
 
     // 2. The one pass over the events, in ts order: decoded here, aggregated on a worker.
     let early_us = cfg.early_window_seconds.saturating_mul(1_000_000);
-    let acc = Accumulator::new(day_start_us(w0.to_pg_epoch_days()), period.days(), early_us, videos);
+    let pass_start = day_start_us(w0.to_pg_epoch_days());
+    let acc = Accumulator::new(pass_start, period.days(), early_us, videos);
     let mut pass = Pass::start(acc, true);
     let events_sql = if stored_in_ts_order(client, cfg)? { EVENTS_SQL } else { EVENTS_BY_SORT_SQL };
     stream_rows(client, &with_schema(events_sql, cfg), &[w0.into(), end.into()], |v, n| {
@@ -211,7 +212,7 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period) -> Result<P
         } else {
             let bounds = if indexes.ts { event_bounds(client, cfg)? } else { None };
             let mut windows = EarlyWindows::new(&outside, early_us, bounds);
-            for scan in windows.scans(day_start_us(w0.to_pg_epoch_days())) {
+            for scan in windows.scans(pass_start) {
                 let (sql, args): (&str, Vec<DatumWithOid<'_>>) = match scan {
                     Scan::Span { lo, hi, ids } => {
                         (EARLY_EVENTS_SPAN_SQL, vec![timestamptz(lo)?.into(), timestamptz(hi)?.into(), ids.into()])

@@ -13,7 +13,7 @@ use xxhash_rust::xxh3::xxh3_128;
 
 use crate::early::EarlyTally;
 use crate::units::{PeriodSignals, VideoDay, WindowCounts};
-use crate::window::{mix, Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
+use crate::window::{halves, mix, whole, Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
 
 /// Microseconds in a day (timestamps are Postgres' µs since 2000-01-01 UTC).
 pub const DAY_US: i64 = 86_400_000_000;
@@ -64,7 +64,7 @@ pub struct Event {
 
 impl Event {
     pub fn new(video_id: i64, ts: i64, kind: EventType, device: Option<u128>, ip: Option<u128>) -> Event {
-        let split = |k: Option<u128>| k.map_or([0, 0], |k| [k as u64, (k >> 64) as u64]);
+        let split = |k: Option<u128>| k.map_or([0, 0], halves);
         Event {
             video_id,
             ts,
@@ -77,11 +77,11 @@ impl Event {
     }
 
     pub fn device(&self) -> Option<u128> {
-        self.has_device.then(|| u128::from(self.device[0]) | (u128::from(self.device[1]) << 64))
+        self.has_device.then(|| whole(self.device))
     }
 
     pub fn ip(&self) -> Option<u128> {
-        self.has_ip.then(|| u128::from(self.ip[0]) | (u128::from(self.ip[1]) << 64))
+        self.has_ip.then(|| whole(self.ip))
     }
 }
 

@@ -58,12 +58,12 @@ struct Sighting {
 
 impl Sighting {
     fn new(slot: u32, key: u128) -> Sighting {
-        Sighting { slot, key: [key as u64, (key >> 64) as u64] }
+        Sighting { slot, key: halves(key) }
     }
 
     /// The key with the slot folded in (see [`mix`]): one map can hold every slot's keys.
     fn mixed(&self) -> (u64, u64) {
-        mix(u64::from(self.slot), u128::from(self.key[0]) | (u128::from(self.key[1]) << 64))
+        mix(u64::from(self.slot), whole(self.key))
     }
 }
 
@@ -174,6 +174,17 @@ impl SlidingDistinct {
     pub fn remembered(&self) -> usize {
         self.last_seen.iter().map(|m| m.len()).sum::<usize>() + self.pending.len()
     }
+}
+
+/// A 128-bit key as two 64-bit halves: 8-byte aligned, so records holding keys pack tightly
+/// (a `u128` is 16-byte aligned).
+pub fn halves(key: u128) -> [u64; 2] {
+    [key as u64, (key >> 64) as u64]
+}
+
+/// The key of [`halves`].
+pub fn whole(h: [u64; 2]) -> u128 {
+    u128::from(h[0]) | (u128::from(h[1]) << 64)
 }
 
 /// A 128-bit key hash with `id` folded in. Multiplying by an odd constant is a bijection on
