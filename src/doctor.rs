@@ -7,7 +7,7 @@ use pgrx::spi::SpiClient;
 
 use crate::config::Config;
 use crate::errors::Result;
-use crate::signals::{self, spi_error, AppTables};
+use crate::engine::signals::{self, spi_error, AppTables};
 
 const PRIVILEGES_SQL: &str = include_str!("sql/doctor_privileges.sql");
 const RUNS_SQL: &str = include_str!("sql/doctor_runs.sql");

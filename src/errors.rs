@@ -6,8 +6,8 @@
 use pgrx::pg_sys::panic::ErrorReport;
 use pgrx::{PgLogLevel, PgSqlErrorCode};
 
-use crate::allocation::AllocationError;
 use crate::config::ConfigError;
+use crate::money::allocation::AllocationError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -25,6 +25,14 @@ pub enum Error {
     UndefinedTable { schema: String, table: &'static str },
     /// An application column is missing (42703).
     UndefinedColumn { schema: String, table: &'static str, column: &'static str },
+    /// An application column of a type the computation is not right for (42804).
+    ColumnType { schema: String, table: &'static str, column: &'static str, found: String, expected: &'static str },
+    /// Row-level security would hide rows of an application table from the caller (42501).
+    RowSecurity { schema: String, table: String, role: String },
+    /// A repeat of a run key with another pool than the key's first run (23505).
+    PoolMismatch { kind: &'static str, period_start: String, run_id: i64, earlier_pool: i64, pool: i64 },
+    /// A data-sized allocation that the machine refused (53200); the backend survives.
+    OutOfMemory { what: &'static str, bytes: usize },
     /// A payout that does not fit the ledger's `amount_cents` column (22003).
     AmountOutOfRange { creator_id: i64, amount_cents: i64, column_type: String },
     /// The allocation refused its input; argument checks make this unreachable from SQL.
@@ -93,6 +101,34 @@ impl Error {
                 format!("application column \"{schema}\".\"{table}\".\"{column}\" does not exist"),
                 Some("See the README section \"Application tables\" for the columns revenue_split uses.".into()),
                 Some(CONFIG_HINT.into()),
+            ),
+            Error::ColumnType { schema, table, column, found, expected } => (
+                ERRCODE_DATATYPE_MISMATCH,
+                format!("application column \"{schema}\".\"{table}\".\"{column}\" has type {found}; revenue_split needs {expected}"),
+                Some(if *column == "ts" || *column == "created_at" {
+                    "A timestamp without time zone would move every UTC day boundary by the session's TimeZone.".into()
+                } else {
+                    "See the README section \"Application tables\" for the types revenue_split works with.".into()
+                }),
+                Some(format!("Change the column's type (ALTER TABLE \"{schema}\".\"{table}\" ALTER COLUMN \"{column}\" TYPE ...); nothing was computed.")),
+            ),
+            Error::RowSecurity { schema, table, role } => (
+                ERRCODE_INSUFFICIENT_PRIVILEGE,
+                format!("row-level security would hide rows of \"{schema}\".\"{table}\" from role \"{role}\""),
+                Some("revenue_split reads the application tables with row_security = off and never computes a payout from a subset of the rows.".into()),
+                Some(format!("Run it as a role with BYPASSRLS, or add a policy for role \"{role}\" that shows every row (USING (true)); see README \"Supabase (self-hosted)\".")),
+            ),
+            Error::PoolMismatch { kind, period_start, run_id, earlier_pool, pool } => (
+                ERRCODE_UNIQUE_VIOLATION,
+                format!("{kind} run of {period_start} was already committed as run {run_id} with pool {earlier_pool}, not pool {pool}"),
+                Some("A run key is paid once; a repeat must use the pool it was first committed with. Nothing was written.".into()),
+                Some(format!("To pay a different pool for it, preview and post a correction: revenue_split_correct with pool => {pool} (SPEC §9).")),
+            ),
+            Error::OutOfMemory { what, bytes } => (
+                ERRCODE_OUT_OF_MEMORY,
+                format!("out of memory: could not reserve {bytes} bytes for {what}"),
+                Some("Nothing was written.".into()),
+                Some("Run it with more memory available to the server, or for a shorter period (revenue_split_preview_day).".into()),
             ),
             Error::AmountOutOfRange { creator_id, amount_cents, column_type } => (
                 ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,

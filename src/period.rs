@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, Days, Months, NaiveDate};
 
-use crate::window::WINDOW_DAYS;
+use crate::engine::window::WINDOW_DAYS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {

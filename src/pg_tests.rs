@@ -24,12 +24,12 @@ mod tests {
         // chrono's year 0 is 1 BC: the integrity window of 0001-01-01 starts there.
         for (y, m, d, text) in [(0, 12, 26, "0001-12-26 BC"), (1, 1, 1, "0001-01-01"), (2025, 8, 31, "2025-08-31")] {
             let n = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            let pg = crate::signals::to_pg_date(n);
+            let pg = crate::engine::signals::to_pg_date(n);
             let shown = Spi::get_one_with_args::<String>("SELECT $1::date::text", &[pg.into()]).unwrap().unwrap();
             assert_eq!(shown, text);
-            assert_eq!(crate::signals::from_pg_date(pg), Some(n));
+            assert_eq!(crate::engine::signals::from_pg_date(pg), Some(n));
         }
-        assert_eq!(crate::signals::from_pg_date(pgrx::datum::Date::positive_infinity()), None);
+        assert_eq!(crate::engine::signals::from_pg_date(pgrx::datum::Date::positive_infinity()), None);
     }
 
     /// Runs `sql` and returns the SQLSTATE it raised (None if it succeeded). A plpgsql

@@ -6,19 +6,20 @@
 use pgrx::prelude::*;
 
 use crate::config::Config;
+use crate::engine::signals;
+use crate::engine::units::{for_each_day, DayUnits};
 use crate::errors::Result;
-use crate::ledger::{self, RunRow};
-use crate::payout::{payout, Payout, UnitTotals};
+use crate::money::ledger::{self, RunKey, RunRow};
+use crate::money::payout::{payout, Payout, UnitTotals};
 use crate::period::{Kind, Period};
-use crate::signals;
-use crate::units::{for_each_day, DayUnits};
+use crate::spi_read::CallSnapshot;
 
 /// The units of one day (SPEC §3–4): `revenue_split_video_units` / `revenue_split_units`.
 pub fn day_units(period: &Period) -> Result<Option<DayUnits>> {
     Spi::connect(|client| {
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
-        let mut s = signals::gather(client, &cfg, period)?;
+        let mut s = signals::gather(client, &cfg, period, false)?;
         let mut out = None;
         for_each_day(&cfg, &mut s, |d| -> Result<()> {
             out = Some(d);
@@ -38,20 +39,29 @@ pub fn preview(period: &Period, pool_cents: i64) -> Result<Payout> {
 }
 
 /// Commits `period` exactly once (SPEC §6). `payment_type` is the daily runs' one; monthly
-/// runs use the configured `monthly_payment_type`.
+/// runs use the configured `monthly_payment_type`, which is not part of their run key.
 pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<RunRow> {
     Spi::connect_mut(|client| {
-        let cfg = signals::read_config(client)?;
-        let amount_type = signals::check_app_tables(client, &cfg, true)?.unwrap_or_default();
         ledger::refuse_unfinished(client, period)?;
+        // The run key's lock comes before any read, and every read after it uses one
+        // snapshot taken once we hold it (SPEC §6.2).
+        let key = RunKey { period, payment_type };
+        ledger::lock_run_key(client, &key)?;
+        let _snapshot = CallSnapshot::take();
+        if let Some(first) = ledger::first_run(&key)? {
+            return ledger::skip_repeat(first, period.kind, pool_cents);
+        }
+        let cfg = signals::read_config(client)?;
+        let tables = signals::check_app_tables(client, &cfg, true)?;
+        let amount_type = tables
+            .get("transactions")
+            .and_then(|c| c.get("amount_cents"))
+            .map(|c| c.sql_type.clone())
+            .unwrap_or_default();
         let payment_type = match period.kind {
             Kind::Monthly => cfg.monthly_payment_type.clone(),
             Kind::Daily => payment_type.to_string(),
         };
-        ledger::lock_run_key(client, period, &payment_type)?;
-        if let Some(earlier) = ledger::existing_run(client, period, &payment_type)? {
-            return Ok(earlier);
-        }
         let payout = compute(client, &cfg, period, pool_cents, true)?;
         if payout.rows.is_empty() {
             return Ok(RunRow::no_units(period, pool_cents));
@@ -69,20 +79,11 @@ fn compute(
     pool_cents: i64,
     progress: bool,
 ) -> Result<Payout> {
-    let mut s = signals::gather(client, cfg, period)?;
+    let mut s = signals::gather(client, cfg, period, progress)?;
     let mut totals = UnitTotals::default();
     for_each_day(cfg, &mut s, |d| -> Result<()> {
         check_for_interrupts!();
         totals.add_day(&d);
-        if progress {
-            let units: f64 = d.creators.iter().map(|c| c.units).sum();
-            notice!(
-                "revenue_split: {} processed: {} videos, {} creators, {units:.3} units",
-                period.date(d.day),
-                d.videos.len(),
-                d.creators.len()
-            );
-        }
         Ok(())
     })?;
     Ok(payout(cfg, pool_cents, &totals, &s.creators)?)

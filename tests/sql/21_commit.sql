@@ -19,7 +19,7 @@
 --   2025-06-03: 51: 10 views; 771 -> creator 77, who has NO users row: 10 views
 --   previous calendar month of now() (UTC), day 5: 52: 10 views
 BEGIN;
-SELECT plan(52);
+SELECT plan(54);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -100,11 +100,23 @@ CREATE TEMP TABLE m2 AS SELECT * FROM revenue_split_commit(12000, 2025, 5);
 SELECT results_eq($$SELECT * FROM m2$$,
     $$SELECT run_id, 'skipped'::text, period_start, period_end, pool_cents, creators, allocated_cents, unallocated_cents, total_units FROM m1$$,
     'monthly commit again: status skipped, same run_id and totals');
--- a different pool for the same month: still the same run key -> skipped, reporting the earlier run (pool 12,000)
+-- a different pool for the same month: the same run key, but not the same run -> 23505 naming
+-- pool, the earlier run and both values (SPEC §6.2, 0.3.0), nothing written
+SELECT throws_like(
+    $$SELECT * FROM revenue_split_commit(99999, 2025, 5)$$,
+    '%monthly run of 2025-05-01 was already committed as run ' || (SELECT run_id FROM m1) || ' with pool 12000, not pool 99999%',
+    'monthly commit with another pool: refused, naming the earlier run and both pools');
+SELECT throws_ok($$SELECT * FROM revenue_split_commit(99999, 2025, 5)$$, '23505', NULL,
+    'monthly commit with another pool: SQLSTATE 23505');
+-- the configured monthly payment type changes: the month is still paid (SPEC §6.2, 0.3.0;
+-- 0.2.0 committed it again as a new run and doubled every balance)
+UPDATE revenue_split.config SET monthly_payment_type = 'payout_v2';
+INSERT INTO revenue_split.config (monthly_payment_type) VALUES ('payout_v2') ON CONFLICT (singleton) DO NOTHING;
 SELECT results_eq(
-    $$SELECT run_id, status, pool_cents, allocated_cents FROM revenue_split_commit(99999, 2025, 5)$$,
-    $$SELECT run_id, 'skipped'::text, 12000::bigint, 12000::bigint FROM m1$$,
-    'monthly commit with another pool: skipped, reporting the earlier run');
+    $$SELECT run_id, status, pool_cents FROM revenue_split_commit(12000, 2025, 5)$$,
+    $$SELECT run_id, 'skipped'::text, 12000::bigint FROM m1$$,
+    'monthly commit after monthly_payment_type changed: skipped, the earlier run');
+DELETE FROM revenue_split.config;
 SELECT results_eq(
     $$SELECT (SELECT count(*) FROM revenue_split.runs), (SELECT count(*) FROM revenue_split.allocations), (SELECT count(*) FROM public.transactions)$$,
     $$VALUES (1::bigint, 4::bigint, 3::bigint)$$,

@@ -5,9 +5,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::allocation::{allocate, AllocationError, Claim};
 use crate::config::{kyc_cap, Config};
-use crate::units::{Creator, DayUnits};
+use crate::engine::units::{Creator, DayUnits};
+use crate::money::allocation::{allocate, AllocationError, Claim};
 
 /// A row of `revenue_split_preview` / `revenue_split.allocations`.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,7 +105,7 @@ pub fn payout(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::CreatorUnits;
+    use crate::engine::units::CreatorUnits;
 
     fn day(rows: &[(i64, f64)]) -> DayUnits {
         DayUnits {

@@ -3,26 +3,56 @@
 //! `users.current_balance`, all inside the caller's transaction (SPEC §6).
 //!
 //! Exactly-once: a transaction-scoped advisory lock on the run key serializes concurrent
-//! commits of the same run, the existence check under that lock turns the later ones into
-//! `skipped`, and `UNIQUE (kind, period_start, payment_type)` on runs is the backstop.
+//! commits (and corrections) of the same key, the existence check under that lock turns the
+//! later ones into `skipped`, and the unique index `runs_run_key` is the backstop. The key is
+//! `(monthly, month)` or `(daily, day, payment_type)` (SPEC §6.2): never a configuration value.
 
 use pgrx::datum::Date;
 use pgrx::spi::SpiClient;
 
 use crate::config::Config;
+use crate::engine::signals::{spi_error, to_pg_date};
 use crate::errors::{Error, Result};
-use crate::payout::Payout;
-use crate::period::Period;
-use crate::signals::{spi_error, to_pg_date};
+use crate::money::payout::Payout;
+use crate::period::{Kind, Period};
+use crate::spi_read;
 
-const LOCK_SQL: &str = include_str!("sql/lock_run.sql");
-const EXISTING_RUN_SQL: &str = include_str!("sql/existing_run.sql");
-const INSERT_RUN_SQL: &str = include_str!("sql/insert_run.sql");
-const LOCK_USERS_SQL: &str = include_str!("sql/lock_users.sql");
-const INSERT_TRANSACTIONS_SQL: &str = include_str!("sql/insert_transactions.sql");
-const INSERT_ALLOCATIONS_SQL: &str = include_str!("sql/insert_allocations.sql");
-const BUMP_BALANCES_SQL: &str = include_str!("sql/bump_balances.sql");
-const CHECK_RUN_SQL: &str = include_str!("sql/check_run.sql");
+const LOCK_SQL: &str = include_str!("../sql/lock_run.sql");
+const EXISTING_RUN_SQL: &str = include_str!("../sql/existing_run.sql");
+const INSERT_RUN_SQL: &str = include_str!("../sql/insert_run.sql");
+const LOCK_USERS_SQL: &str = include_str!("../sql/lock_users.sql");
+const INSERT_TRANSACTIONS_SQL: &str = include_str!("../sql/insert_transactions.sql");
+const INSERT_ALLOCATIONS_SQL: &str = include_str!("../sql/insert_allocations.sql");
+const BUMP_BALANCES_SQL: &str = include_str!("../sql/bump_balances.sql");
+const CHECK_RUN_SQL: &str = include_str!("../sql/check_run.sql");
+
+/// A run key (SPEC §6.2): the period, and for a daily run its payment type.
+#[derive(Debug, Clone, Copy)]
+pub struct RunKey<'a> {
+    pub period: &'a Period,
+    /// The daily run's payment type; ignored for a month.
+    pub payment_type: &'a str,
+}
+
+impl RunKey<'_> {
+    fn lock_name(&self) -> String {
+        match self.period.kind {
+            Kind::Monthly => format!("revenue_split/monthly/{}", self.period.start),
+            Kind::Daily => format!("revenue_split/daily/{}/{}", self.period.start, self.payment_type),
+        }
+    }
+}
+
+/// The first run of a key, as recorded.
+#[derive(Debug, Clone)]
+pub struct FirstRun {
+    pub row: RunRow,
+    /// `committed` or `adopted`.
+    pub status: String,
+    pub payment_type: String,
+    /// The configuration it was committed with (JSON).
+    pub config: String,
+}
 
 /// The row `revenue_split_commit` / `revenue_split_run` return.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,6 +66,9 @@ pub struct RunRow {
     pub allocated_cents: i64,
     pub unallocated_cents: i64,
     pub total_units: f64,
+    /// Σ paid by the run's payment step, and Σ owed after it (SPEC §9).
+    pub paid_cents: i64,
+    pub owed_cents: i64,
 }
 
 impl RunRow {
@@ -50,6 +83,8 @@ impl RunRow {
             allocated_cents: 0,
             unallocated_cents: pool_cents,
             total_units: 0.0,
+            paid_cents: 0,
+            owed_cents: 0,
         }
     }
 }
@@ -78,39 +113,58 @@ pub fn refuse_unfinished(client: &SpiClient<'_>, period: &Period) -> Result<()> 
 }
 
 /// Blocks until no other transaction holds this run key; held until our transaction ends.
-/// Read-write SPI (`update`) on purpose, here and in `existing_run`: a read-only SPI statement
-/// reuses the snapshot taken before we waited, and would not see the run that the
-/// transaction we waited for has just committed.
-pub fn lock_run_key(client: &mut SpiClient<'_>, period: &Period, payment_type: &str) -> Result<()> {
-    let key = format!("revenue_split/{}/{}/{}", period.kind.as_str(), period.start, payment_type);
-    client.update(LOCK_SQL, None, &[key.into()]).map_err(spi_error)?;
+/// It is taken before anything else is read: the caller then takes the call's one snapshot
+/// (`spi_read::CallSnapshot`), which sees whatever the transaction we waited for committed.
+pub fn lock_run_key(client: &SpiClient<'_>, key: &RunKey<'_>) -> Result<()> {
+    client.select(LOCK_SQL, None, &[key.lock_name().into()]).map_err(spi_error)?;
     Ok(())
 }
 
-/// The run already committed under this key, reported as `skipped`. Under READ COMMITTED
-/// this statement's fresh snapshot sees a run committed while we waited for the lock; under
-/// REPEATABLE READ it cannot, and the UNIQUE run key turns the race into error 23505.
-pub fn existing_run(client: &mut SpiClient<'_>, period: &Period, payment_type: &str) -> Result<Option<RunRow>> {
-    let rows = client
-        .update(
-            EXISTING_RUN_SQL,
-            Some(1),
-            &[period.kind.as_str().into(), to_pg_date(period.start).into(), payment_type.into()],
-        )
-        .map_err(spi_error)?;
-    let Some(row) = rows.into_iter().next() else { return Ok(None) };
-    let get_i64 = |i| row.get::<i64>(i).map_err(spi_error).map(Option::unwrap_or_default);
-    Ok(Some(RunRow {
-        run_id: row.get::<i64>(1).map_err(spi_error)?,
-        status: "skipped",
-        period_start: row.get::<Date>(2).map_err(spi_error)?.unwrap_or(to_pg_date(period.start)),
-        period_end: row.get::<Date>(3).map_err(spi_error)?.unwrap_or(to_pg_date(period.end)),
-        pool_cents: get_i64(4)?,
-        creators: row.get::<i32>(5).map_err(spi_error)?.unwrap_or_default(),
-        allocated_cents: get_i64(6)?,
-        unallocated_cents: get_i64(7)?,
-        total_units: row.get::<f64>(8).map_err(spi_error)?.unwrap_or_default(),
-    }))
+/// The first run of this key (committed or adopted), if any. Under READ COMMITTED the call's
+/// snapshot, taken after the lock, sees a run committed while we waited; under REPEATABLE
+/// READ it cannot, and the unique index `runs_run_key` turns the race into error 23505.
+pub fn first_run(key: &RunKey<'_>) -> Result<Option<FirstRun>> {
+    let period = key.period;
+    spi_read::first(
+        EXISTING_RUN_SQL,
+        &[period.kind.as_str().into(), to_pg_date(period.start).into(), key.payment_type.into()],
+        |row| {
+            let i64_at = |i| row.get::<i64>(i).map(Option::unwrap_or_default);
+            Ok(FirstRun {
+                row: RunRow {
+                    run_id: row.get::<i64>(0)?,
+                    status: "skipped",
+                    period_start: row.get::<Date>(1)?.unwrap_or(to_pg_date(period.start)),
+                    period_end: row.get::<Date>(2)?.unwrap_or(to_pg_date(period.end)),
+                    pool_cents: i64_at(3)?,
+                    creators: row.get::<i32>(4)?.unwrap_or_default(),
+                    allocated_cents: i64_at(5)?,
+                    unallocated_cents: i64_at(6)?,
+                    total_units: row.get::<f64>(7)?.unwrap_or_default(),
+                    paid_cents: i64_at(8)?,
+                    owed_cents: i64_at(9)?,
+                },
+                status: row.req::<String>(10)?,
+                payment_type: row.req::<String>(11)?,
+                config: row.req::<String>(12)?,
+            })
+        },
+    )
+}
+
+/// A repeat of a key is `skipped`, unless its pool differs from the key's first run (SPEC
+/// §6.2: 23505, whatever corrections did since).
+pub fn skip_repeat(first: FirstRun, kind: Kind, pool_cents: i64) -> Result<RunRow> {
+    if first.row.pool_cents != pool_cents {
+        return Err(Error::PoolMismatch {
+            kind: kind.as_str(),
+            period_start: first.row.period_start.to_string(),
+            run_id: first.row.run_id.unwrap_or_default(),
+            earlier_pool: first.row.pool_cents,
+            pool: pool_cents,
+        });
+    }
+    Ok(first.row)
 }
 
 /// Refuses amounts that the application's `amount_cents` column cannot hold, before any write.
@@ -164,7 +218,7 @@ pub fn record(
         .map_err(spi_error)?
         .ok_or_else(|| Error::Internal("INSERT INTO revenue_split.runs returned no run_id".into()))?;
 
-    let paid: Vec<&crate::payout::PayoutRow> = payout.rows.iter().filter(|r| r.amount_cents > 0).collect();
+    let paid: Vec<&crate::money::payout::PayoutRow> = payout.rows.iter().filter(|r| r.amount_cents > 0).collect();
     let paid_ids: Vec<i64> = paid.iter().map(|r| r.creator_id).collect();
     let paid_amounts: Vec<i64> = paid.iter().map(|r| r.amount_cents).collect();
 
@@ -253,5 +307,7 @@ pub fn record(
         allocated_cents: payout.allocated_cents,
         unallocated_cents: payout.unallocated_cents,
         total_units: payout.total_units,
+        paid_cents: payout.allocated_cents,
+        owed_cents: 0,
     })
 }

@@ -109,7 +109,7 @@ pub fn quality_mults(cfg: &Config, ers: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Early-velocity kicker (SPEC §3.2); `None` when created_at is NULL or no early view exists.
+/// Early-velocity kicker (SPEC §3.2); `None` when created_at is NULL.
 pub fn early_mult(cfg: &Config, early: Option<&EarlyViews>) -> f64 {
     match early {
         Some(e)
@@ -173,7 +173,8 @@ pub fn parse_trust_score(text: &str) -> Option<f64> {
 pub struct PeriodSignals {
     /// Cohort rows of every day of the period, any order.
     pub video_days: Vec<VideoDay>,
-    /// Early views per video (absent: no early view, or created_at NULL).
+    /// Early views per cohort video with a launch time (zero views included; absent:
+    /// created_at NULL or infinite).
     pub early: HashMap<i64, EarlyViews>,
     /// `users` rows of the creators seen (absent: no row).
     pub creators: HashMap<i64, Creator>,
@@ -333,6 +334,11 @@ mod tests {
         assert_eq!(e(49, 49, 49), 1.0); // too few views
         assert_eq!(e(50, 24, 50), 1.0); // 24 < 25 devices
         assert_eq!(early_mult(&c, None), 1.0);
+        // early_min_views = 0: a launched video with no early view meets every threshold
+        // (0 >= 0, 0 >= 0.5 * 0, 0 >= 0.4 * 0) and gets the kicker; created_at NULL never does.
+        let zero = Config { early_min_views: 0, ..Config::default() };
+        assert_eq!(early_mult(&zero, Some(&EarlyViews::default())), 1.05);
+        assert_eq!(early_mult(&zero, None), 1.0);
     }
 
     #[test]

@@ -12,8 +12,8 @@ use pgrx::datum::Date;
 use pgrx::prelude::*;
 
 use crate::errors::{Error, Result};
-use crate::ledger::RunRow;
-use crate::payout::Payout;
+use crate::money::ledger::RunRow;
+use crate::money::payout::Payout;
 use crate::period::{Period, PeriodError, MAX_YEAR, MIN_YEAR};
 use crate::run;
 
@@ -267,15 +267,15 @@ fn check_day(day: Option<Date>) -> Result<NaiveDate> {
     if d.is_neg_infinity() {
         return Err(invalid("day", "-infinity", DAY_RANGE));
     }
-    crate::signals::from_pg_date(d).filter(|n| (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(n))).ok_or_else(
-        || {
+    crate::engine::signals::from_pg_date(d)
+        .filter(|n| (MIN_YEAR..=MAX_YEAR).contains(&chrono::Datelike::year(n)))
+        .ok_or_else(|| {
             let shown = match d.year() {
                 y if y < 1 => format!("{:04}-{:02}-{:02} BC", -y, d.month(), d.day()),
                 y => format!("{y:04}-{:02}-{:02}", d.month(), d.day()),
             };
             invalid("day", shown, DAY_RANGE)
-        },
-    )
+        })
 }
 
 fn month_period(year: Option<i32>, month: Option<i32>) -> Result<Period> {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use crate::units::EarlyViews;
+use crate::engine::units::EarlyViews;
 
 /// Views, distinct devices and distinct IPs seen in one video's early window.
 #[derive(Debug, Default)]
@@ -85,8 +85,10 @@ impl EarlyWindows {
     /// The queries to run, given the pass `[pass_start, ..)` that was just read: the windows
     /// that start before the pass and those that start inside or after it are read apart, so
     /// neither scan spans the pass's own events. Within a group, one span scan when the
-    /// merged ranges cover at least half of it, else one scan per range.
-    pub fn scans(&self, pass_start: i64) -> Vec<Scan> {
+    /// merged ranges cover at least half of it, else one scan per range. Without a btree on
+    /// `event(ts)` (`ts_index` false) every range would be a sequential scan of its own, so
+    /// each group is always read in one span scan.
+    pub fn scans(&self, pass_start: i64, ts_index: bool) -> Vec<Scan> {
         let mut out = Vec::new();
         for before in [true, false] {
             let group: Vec<(i64, (i64, i64))> = self
@@ -101,7 +103,7 @@ impl EarlyWindows {
             ids.sort_unstable();
             let (lo, hi) = (first.0, last.1);
             let covered: i128 = ranges.iter().map(|(lo, hi)| i128::from(*hi) - i128::from(*lo)).sum();
-            if ranges.len() == 1 || 2 * covered >= i128::from(hi) - i128::from(lo) {
+            if !ts_index || ranges.len() == 1 || 2 * covered >= i128::from(hi) - i128::from(lo) {
                 out.push(Scan::Span { lo, hi, ids });
             } else {
                 out.push(Scan::Ranges { ranges, ids });
@@ -137,21 +139,24 @@ mod tests {
         let w = EarlyWindows::new(&[(1, 0), (2, H), (3, 3 * H), (4, 10 * H)], 2 * H, None);
         assert_eq!(w.ranges(), vec![(0, 5 * H), (10 * H, 12 * H)]);
         // Covered 7h of a 12h span: one span scan (the pass starts later).
-        assert_eq!(w.scans(100 * H), vec![Scan::Span { lo: 0, hi: 12 * H, ids: vec![1, 2, 3, 4] }]);
+        assert_eq!(w.scans(100 * H, true), vec![Scan::Span { lo: 0, hi: 12 * H, ids: vec![1, 2, 3, 4] }]);
         // Two windows far apart: one scan each.
         let w = EarlyWindows::new(&[(1, 0), (2, 100 * H)], 2 * H, None);
         assert_eq!(
-            w.scans(200 * H),
+            w.scans(200 * H, true),
             vec![Scan::Ranges { ranges: vec![(0, 2 * H), (100 * H, 102 * H)], ids: vec![1, 2] }]
         );
         // ... unless the pass lies between them: then each side is its own span.
         assert_eq!(
-            w.scans(50 * H),
+            w.scans(50 * H, true),
             vec![Scan::Span { lo: 0, hi: 2 * H, ids: vec![1] }, Scan::Span { lo: 100 * H, hi: 102 * H, ids: vec![2] }]
         );
-        assert_eq!(EarlyWindows::new(&[], 2 * H, None).scans(0), vec![]);
+        // Without a ts btree each range would be a sequential scan: one span instead.
+        let w = EarlyWindows::new(&[(1, 0), (2, 100 * H)], 2 * H, None);
+        assert_eq!(w.scans(200 * H, false), vec![Scan::Span { lo: 0, hi: 102 * H, ids: vec![1, 2] }]);
+        assert_eq!(EarlyWindows::new(&[], 2 * H, None).scans(0, true), vec![]);
         assert_eq!(
-            EarlyWindows::new(&[(1, 5)], 2 * H, None).scans(0),
+            EarlyWindows::new(&[(1, 5)], 2 * H, None).scans(0, true),
             vec![Scan::Span { lo: 5, hi: 5 + 2 * H, ids: vec![1] }]
         );
     }

@@ -14,9 +14,9 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::stream::{Accumulator, Event};
-use crate::units::PeriodSignals;
-use crate::window::OutOfOrder;
+use crate::engine::stream::{Accumulator, Event};
+use crate::engine::units::PeriodSignals;
+use crate::engine::window::OutOfOrder;
 
 /// Events per batch: large enough that channel traffic is negligible, small enough that a
 /// batch (56 bytes an event) stays in cache.
@@ -209,7 +209,7 @@ fn with_signals_blocked<T>(f: impl FnOnce() -> T) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stream::{key_hash, EventType, VideoInfo, DAY_US};
+    use crate::engine::stream::{key_hash, EventType, VideoInfo, DAY_US};
     use rustc_hash::FxHashMap;
 
     fn acc() -> Accumulator {

@@ -11,9 +11,9 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 use xxhash_rust::xxh3::xxh3_128;
 
-use crate::early::EarlyTally;
-use crate::units::{PeriodSignals, VideoDay, WindowCounts};
-use crate::window::{halves, mix, whole, Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
+use crate::engine::early::EarlyTally;
+use crate::engine::units::{PeriodSignals, VideoDay, WindowCounts};
+use crate::engine::window::{halves, mix, whole, Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
 
 /// Microseconds in a day (timestamps are Postgres' µs since 2000-01-01 UTC).
 pub const DAY_US: i64 = 86_400_000_000;
@@ -280,15 +280,17 @@ impl Accumulator {
         for (video, t) in self.early.drain() {
             self.out.early.insert(video, t.counts());
         }
-        let mut outside: Vec<(i64, i64)> = self
-            .out
-            .video_days
-            .iter()
-            .filter_map(|v| {
-                let c = self.videos.get(&v.video_id).and_then(|i| i.0.created_at)?;
-                (!self.early_inside(c)).then_some((v.video_id, c))
-            })
-            .collect();
+        // Every launched cohort video gets an entry, zero views included: the SPEC formula
+        // applies to it (with early_min_views = 0 it earns the kicker without early views).
+        let mut outside: Vec<(i64, i64)> = Vec::new();
+        for v in &self.out.video_days {
+            let Some(c) = self.videos.get(&v.video_id).and_then(|i| i.0.created_at) else { continue };
+            if self.early_inside(c) {
+                self.out.early.entry(v.video_id).or_default();
+            } else {
+                outside.push((v.video_id, c));
+            }
+        }
         outside.sort_unstable();
         outside.dedup();
         (self.out, outside)
@@ -303,7 +305,7 @@ pub fn day_start_us(pg_epoch_days: i32) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::units::EarlyViews;
+    use crate::engine::units::EarlyViews;
 
     const H: i64 = 3_600_000_000;
 
@@ -365,7 +367,10 @@ mod tests {
         assert_eq!(s.windows[&10][0], WindowCounts { views: 7, likes: 1, comments: 1, uniq_devices: 3, uniq_ips: 2 });
         // Early window of video 1: 5 views (the 'late' one is out), 2 devices, 1 IP.
         assert_eq!(s.early[&1], EarlyViews { views: 5, uniq_devices: 2, uniq_ips: 1 });
-        // Video 3 was created at t = 0 (inside) but has no early views; nothing is outside.
+        // Video 3 was created at t = 0 (inside) and has no early views: a zero entry, so the
+        // formula still applies to it; nothing is outside.
+        assert_eq!(s.early[&3], EarlyViews::default());
+        assert!(!s.early.contains_key(&2)); // created_at NULL: no entry
         assert!(outside.is_empty());
     }
 

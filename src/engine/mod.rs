@@ -1,0 +1,11 @@
+//! Events → units (SPEC §2–4). `signals` is the only reader of the application tables; the
+//! rest is pure Rust: `pipeline` runs `stream`'s accumulator on a worker thread, `window`
+//! keeps the seven-day distinct counts, `early` the launch windows, and `units` turns the
+//! gathered signals into per-video and per-creator units.
+
+pub mod early;
+pub mod pipeline;
+pub(crate) mod signals;
+pub mod stream;
+pub mod units;
+pub mod window;

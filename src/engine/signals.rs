@@ -1,0 +1,449 @@
+//! Reading: the only module that queries the application tables (users, videos, event).
+//!
+//! Each query is a named `.sql` file under `src/sql/`, set-based, with every value bound as a
+//! `$n` parameter. The one thing spliced into the text is the application schema, and only
+//! after `quote_identifier` (it comes from `revenue_split.config`, never from an argument).
+//! A period costs one ordered pass over its events (plus the six days before it), streamed
+//! from the executor through a `DestReceiver` and decoded straight from each result slot
+//! into `pipeline::Pass` (aggregated on a worker thread), plus small queries: the videos,
+//! the view events of the early windows that reach outside the pass (`early`), and the
+//! creators' users rows.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use pgrx::check_for_interrupts;
+use pgrx::datum::DatumWithOid;
+use pgrx::datum::{Date, TimestampWithTimeZone};
+use pgrx::spi::{self, SpiClient};
+use rustc_hash::FxHashMap;
+
+use crate::config::Config;
+use crate::engine::early::{EarlyWindows, Scan};
+use crate::engine::pipeline::Pass;
+use crate::engine::stream::{day_start_us, key_hash, Accumulator, Event, EventType, VideoInfo, DAY_US};
+use crate::engine::units::{parse_trust_score, Creator, EarlyViews, PeriodSignals};
+use crate::errors::{Error, Result};
+use crate::period::Period;
+use crate::spi_read::{self, stream_rows, text_bytes};
+
+const CONFIG_SQL: &str = include_str!("../sql/config.sql");
+const APP_COLUMNS_SQL: &str = include_str!("../sql/app_columns.sql");
+const VIDEOS_SQL: &str = include_str!("../sql/videos.sql");
+const EVENTS_SQL: &str = include_str!("../sql/events.sql");
+const EVENTS_BY_SORT_SQL: &str = include_str!("../sql/events_by_sort.sql");
+const EVENT_TS_ORDER_SQL: &str = include_str!("../sql/event_ts_order.sql");
+const EARLY_EVENTS_SPAN_SQL: &str = include_str!("../sql/early_events_span.sql");
+const EARLY_EVENTS_RANGES_SQL: &str = include_str!("../sql/early_events_ranges.sql");
+const EVENT_BOUNDS_SQL: &str = include_str!("../sql/event_bounds.sql");
+const EARLY_VIEWS_BY_VIDEO_SQL: &str = include_str!("../sql/early_views_by_video.sql");
+const EVENT_INDEXES_SQL: &str = include_str!("../sql/event_indexes.sql");
+const CREATORS_SQL: &str = include_str!("../sql/creators.sql");
+const RLS_FILTERED_SQL: &str = include_str!("../sql/rls_filtered.sql");
+
+/// The application tables: the three it reads, then the one commits write.
+const APP_TABLES: [&str; 4] = ["users", "videos", "event", "transactions"];
+
+/// The application tables and the columns revenue_split uses (SPEC §1).
+const READ_COLUMNS: &[(&str, &[&str])] = &[
+    ("users", &["id", "kyc_level", "creator_trust_score", "likely_bot"]),
+    ("videos", &["id", "creator_id", "created_at"]),
+    ("event", &["video_id", "event_type", "ts", "device_id", "ip_hash"]),
+];
+/// Columns that a commit also needs.
+const WRITE_COLUMNS: &[(&str, &[&str])] = &[
+    ("users", &["current_balance"]),
+    ("transactions", &["id", "created_at", "recipient", "amount_cents", "payment_type", "status", "direction"]),
+];
+
+/// Postgres' date epoch (day 0 of `DateADT`).
+fn pg_epoch() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default()
+}
+
+/// chrono → Postgres date, by day count: exact for every date, including the 1 BC days that
+/// the integrity window of early year-1 periods reaches (chrono's year 0).
+pub fn to_pg_date(d: NaiveDate) -> Date {
+    Date::saturating_from_raw((d - pg_epoch()).num_days() as i32)
+}
+
+/// Postgres → chrono date; `None` for ±infinity and dates beyond chrono's range.
+pub fn from_pg_date(d: Date) -> Option<NaiveDate> {
+    if !d.is_finite() {
+        return None;
+    }
+    pg_epoch().checked_add_signed(chrono::TimeDelta::try_days(i64::from(d.to_pg_epoch_days()))?)
+}
+
+/// `revenue_split.config`, validated (no row: the SPEC defaults).
+/// (`_client`: reads need an SPI connection; they run through `spi_read`.)
+pub fn read_config(_client: &SpiClient<'_>) -> Result<Config> {
+    let rows: Vec<Option<String>> = spi_read::collect(CONFIG_SQL, &[], |r| r.get::<String>(0))?;
+    if rows.len() > 1 {
+        return Err(Error::ConfigRows(rows.len() as i64));
+    }
+    Ok(Config::from_json(rows.into_iter().next().flatten().as_deref())?)
+}
+
+/// One column of an application table, as the catalog describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppColumn {
+    /// `format_type()`, e.g. `bigint`, `timestamp with time zone`.
+    pub sql_type: String,
+    /// `pg_type.typtype`: `b` base, `e` enum, `d` domain, ...
+    pub type_kind: String,
+    /// An enum type with the label `inflow`.
+    pub has_inflow_label: bool,
+    /// An enum type with the label `outflow` (needed by clawbacks, SPEC §9).
+    pub has_outflow_label: bool,
+    /// `pg_type.typname` of the type, or of a domain's base type: `int8`, `timestamptz`, ...
+    pub base_type: String,
+}
+
+/// Table name → column name → column, for the application tables that exist in `schema`;
+/// `None` when the schema itself does not exist.
+pub type AppTables = HashMap<String, HashMap<String, AppColumn>>;
+
+pub fn app_tables(_client: &SpiClient<'_>, schema: &str) -> Result<Option<AppTables>> {
+    let schema_exists = spi_read::first(
+        "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) $1",
+        &[schema.into()],
+        |_| Ok(()),
+    )?;
+    if schema_exists.is_none() {
+        return Ok(None);
+    }
+    let mut found: AppTables = HashMap::new();
+    spi_read::for_each_row(APP_COLUMNS_SQL, &[schema.into(), APP_TABLES.to_vec().into()], |row| {
+        let table: String = row.req(0)?;
+        let cols = found.entry(table).or_default();
+        if let (Some(c), Some(t)) = (row.get::<String>(1)?, row.get::<String>(2)?) {
+            cols.insert(
+                c,
+                AppColumn {
+                    sql_type: t,
+                    type_kind: row.get::<String>(3)?.unwrap_or_default(),
+                    has_inflow_label: row.get::<bool>(4)?.unwrap_or(false),
+                    has_outflow_label: row.get::<bool>(5)?.unwrap_or(false),
+                    base_type: row.get::<String>(6)?.unwrap_or_default(),
+                },
+            );
+        }
+        Ok(())
+    })?;
+    Ok(Some(found))
+}
+
+/// Checks that the application tables are what they seem before anything is computed
+/// (SPEC §1): every table and column exists, has a type the computation is right for, and
+/// no row-level security policy would hide rows from the caller. Returns the application
+/// tables' columns (for a commit: `transactions.amount_cents` and `direction`).
+pub fn check_app_tables(client: &SpiClient<'_>, cfg: &Config, for_commit: bool) -> Result<AppTables> {
+    let Some(found) = app_tables(client, &cfg.app_schema)? else {
+        return Err(Error::UndefinedSchema { schema: cfg.app_schema.clone() });
+    };
+    missing_column(&found, cfg, for_commit)?;
+    if let Some(e) = column_type_problems(&found, cfg, for_commit).into_iter().next() {
+        return Err(e);
+    }
+    let tables: Vec<&str> = if for_commit { APP_TABLES.to_vec() } else { APP_TABLES[..3].to_vec() };
+    let filtered =
+        spi_read::collect(RLS_FILTERED_SQL, &[cfg.app_schema.as_str().into(), tables.into()], |r| r.req::<String>(0))?;
+    if let Some(table) = filtered.into_iter().next() {
+        let role = spi_read::first("SELECT current_user::text", &[], |r| r.req::<String>(0))?.unwrap_or_default();
+        return Err(Error::RowSecurity { schema: cfg.app_schema.clone(), table, role });
+    }
+    Ok(found)
+}
+
+/// Column types the computation is right for, by `pg_type.typname` of the (base) type.
+const INTEGER: &[&str] = &["int2", "int4", "int8"];
+/// `"*enum"` stands for any enum type.
+const ENUM: &str = "*enum";
+
+/// Per column: the accepted base types, and what the message says is expected. `ts` and
+/// `created_at` must be timestamptz (a `timestamp` would shift every day boundary by the
+/// session's TimeZone); `char(n)` drops trailing blanks on its way to text, so `'view '`
+/// would count as a view.
+const COLUMN_TYPES: &[(&str, &str, &[&str], &str)] = &[
+    ("users", "id", INTEGER, "smallint, integer or bigint"),
+    ("users", "kyc_level", INTEGER, "smallint, integer or bigint"),
+    ("users", "creator_trust_score", &["numeric", "float4", "float8", "int2", "int4", "int8"], "a number"),
+    ("users", "likely_bot", &["bool"], "boolean"),
+    ("videos", "id", INTEGER, "smallint, integer or bigint"),
+    ("videos", "creator_id", INTEGER, "smallint, integer or bigint"),
+    ("videos", "created_at", &["timestamptz"], "timestamp with time zone"),
+    ("event", "video_id", INTEGER, "smallint, integer or bigint"),
+    ("event", "event_type", &["text", "varchar", "citext", "name", ENUM], "text, varchar or an enum"),
+    ("event", "ts", &["timestamptz"], "timestamp with time zone"),
+];
+/// Columns that commits also use.
+const WRITE_COLUMN_TYPES: &[(&str, &str, &[&str], &str)] = &[
+    ("users", "current_balance", &["int2", "int4", "int8", "numeric"], "an integer type or numeric"),
+    ("transactions", "id", INTEGER, "smallint, integer or bigint"),
+    ("transactions", "recipient", INTEGER, "smallint, integer or bigint"),
+    ("transactions", "amount_cents", &["int2", "int4", "int8", "numeric"], "an integer type or numeric"),
+    ("transactions", "created_at", &["timestamptz", "timestamp"], "timestamp with time zone"),
+    ("transactions", "payment_type", &["text", "varchar", "citext", ENUM], "text, varchar or an enum"),
+    ("transactions", "status", &["text", "varchar", "citext", ENUM], "text, varchar or an enum"),
+    ("transactions", "direction", &["text", "varchar", "citext", ENUM], "text, or an enum with the label 'inflow'"),
+];
+
+/// Every application column whose type the computation cannot work with (SQLSTATE 42804),
+/// in table order. The tables and columns must exist (`missing_column`).
+pub fn column_type_problems(found: &AppTables, cfg: &Config, for_commit: bool) -> Vec<Error> {
+    let rules = COLUMN_TYPES.iter().chain(if for_commit { WRITE_COLUMN_TYPES } else { &[] });
+    let mut out = Vec::new();
+    for (table, column, accepted, expected) in rules {
+        let Some(c) = found.get(*table).and_then(|t| t.get(*column)) else { continue };
+        let is_enum = c.type_kind == "e";
+        let ok = accepted.iter().any(|a| *a == c.base_type || (*a == ENUM && is_enum))
+            && !(*column == "direction" && is_enum && !c.has_inflow_label);
+        if !ok {
+            out.push(Error::ColumnType {
+                schema: cfg.app_schema.clone(),
+                table,
+                column,
+                found: c.sql_type.clone(),
+                expected,
+            });
+        }
+    }
+    out
+}
+
+/// The first required table or column that `found` lacks, as an error.
+pub fn missing_column(found: &AppTables, cfg: &Config, for_commit: bool) -> Result<()> {
+    let mut need: Vec<(&'static str, &'static [&'static str])> = READ_COLUMNS.to_vec();
+    if for_commit {
+        need.extend_from_slice(WRITE_COLUMNS);
+    }
+    for (table, columns) in need {
+        let Some(cols) = found.get(table) else {
+            return Err(Error::UndefinedTable { schema: cfg.app_schema.clone(), table });
+        };
+        if let Some(column) = columns.iter().find(|c| !cols.contains_key(**c)) {
+            return Err(Error::UndefinedColumn { schema: cfg.app_schema.clone(), table, column });
+        }
+    }
+    Ok(())
+}
+
+/// The query text with the application schema in place, quoted as an identifier.
+fn with_schema(sql: &str, cfg: &Config) -> String {
+    sql.replace("@app@", &spi::quote_identifier(&cfg.app_schema))
+}
+
+/// Gathers every signal of a period (SPEC §2–4). With `progress`, a NOTICE reports each day
+/// of the period as the pass finishes reading it.
+pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: bool) -> Result<PeriodSignals> {
+    let w0 = to_pg_date(period.window_start());
+    let end = to_pg_date(period.end);
+
+    // 1. The videos, joined to events in memory (a hash join in SQL would cost more per event).
+    let mut videos: FxHashMap<i64, VideoInfo> = FxHashMap::default();
+    stream_rows(&with_schema(VIDEOS_SQL, cfg), &[], |v, n| {
+        let created_at = (!n[2]).then(|| v[2].value() as i64).filter(|t| *t != i64::MAX && *t != i64::MIN);
+        videos.insert(v[0].value() as i64, VideoInfo { creator_id: (!n[1]).then(|| v[1].value() as i64), created_at });
+        Ok(())
+    })?;
+
+    // 2. The one pass over the events, in ts order: decoded here, aggregated on a worker.
+    let early_us = cfg.early_window_seconds.saturating_mul(1_000_000);
+    let pass_start = day_start_us(w0.to_pg_epoch_days());
+    let acc = Accumulator::new(pass_start, period.days(), early_us, videos);
+    let mut pass = Pass::start(acc, true);
+    let events_sql = if stored_in_ts_order(cfg)? { EVENTS_SQL } else { EVENTS_BY_SORT_SQL };
+    let mut days = DayProgress::new(period, pass_start, progress);
+    stream_rows(&with_schema(events_sql, cfg), &[w0.into(), end.into()], |v, n| {
+        days.at(v[1].value() as i64);
+        if n[2] {
+            return Ok(());
+        }
+        // SAFETY: column 3 is a non-NULL text datum of the current tuple.
+        let Some(kind) = EventType::parse(unsafe { text_bytes(v[2]) }) else { return Ok(()) };
+        // Only views' devices and IPs are counted (SPEC §2).
+        let key = |i: usize| {
+            // SAFETY: columns 4 and 5 are text datums when not NULL.
+            (kind == EventType::View && !n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }))
+        };
+        pass.add(Event::new(v[0].value() as i64, v[1].value() as i64, kind, key(3), key(4))).map_err(out_of_order)
+    })?;
+    days.finish();
+    let (mut signals, outside) = pass.finish().map_err(out_of_order)?;
+
+    // 3. Early windows that reach outside the pass (videos launched before it, or at its end):
+    //    one index probe per video with an event(video_id, ts) index, else a scan of their
+    //    merged time ranges that returns only these videos' views.
+    if !outside.is_empty() {
+        let indexes = event_indexes(client, &cfg.app_schema)?;
+        if indexes.video_ts {
+            let ids: Vec<i64> = outside.iter().map(|o| o.0).collect();
+            spi_read::for_each_row(
+                &with_schema(EARLY_VIEWS_BY_VIDEO_SQL, cfg),
+                &[ids.into(), (cfg.early_window_seconds as f64).into()],
+                |row| {
+                    let early = EarlyViews { views: row.req(1)?, uniq_devices: row.req(2)?, uniq_ips: row.req(3)? };
+                    signals.early.insert(row.req::<i64>(0)?, early);
+                    Ok(())
+                },
+            )?;
+        } else {
+            let bounds = if indexes.ts { event_bounds(cfg)? } else { None };
+            let mut windows = EarlyWindows::new(&outside, early_us, bounds);
+            for scan in windows.scans(pass_start, indexes.ts) {
+                let (sql, args): (&str, Vec<DatumWithOid<'_>>) = match scan {
+                    Scan::Span { lo, hi, ids } => {
+                        (EARLY_EVENTS_SPAN_SQL, vec![timestamptz(lo)?.into(), timestamptz(hi)?.into(), ids.into()])
+                    }
+                    Scan::Ranges { ranges, ids } => {
+                        let lo = ranges.iter().map(|r| timestamptz(r.0)).collect::<Result<Vec<_>>>()?;
+                        let hi = ranges.iter().map(|r| timestamptz(r.1)).collect::<Result<Vec<_>>>()?;
+                        (EARLY_EVENTS_RANGES_SQL, vec![lo.into(), hi.into(), ids.into()])
+                    }
+                };
+                stream_rows(&with_schema(sql, cfg), &args, |v, n| {
+                    // SAFETY: columns 3 and 4 are text datums when not NULL.
+                    let key = |i: usize| (!n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }));
+                    windows.add(v[0].value() as i64, v[1].value() as i64, key(2), key(3));
+                    Ok(())
+                })?;
+            }
+            signals.early.extend(windows.finish());
+        }
+        // Launched videos without an early view still get the formula (SPEC §3.2).
+        for (id, _) in &outside {
+            signals.early.entry(*id).or_default();
+        }
+    }
+    check_for_interrupts!();
+
+    // 4. The creators' users rows.
+    let mut creator_ids: Vec<i64> = signals.video_days.iter().filter_map(|v| v.creator_id).collect();
+    creator_ids.sort_unstable();
+    creator_ids.dedup();
+    signals.creators = read_creators(cfg, creator_ids)?;
+    Ok(signals)
+}
+
+/// The `users` rows of `ids` (absent from the map: no row).
+pub fn read_creators(cfg: &Config, ids: Vec<i64>) -> Result<HashMap<i64, Creator>> {
+    let mut out = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    spi_read::for_each_row(&with_schema(CREATORS_SQL, cfg), &[ids.into()], |row| {
+        let trust: Option<String> = row.get(2)?;
+        let creator = Creator {
+            kyc_level: row.get::<i64>(1)?,
+            trust_score: trust.as_deref().and_then(parse_trust_score),
+            likely_bot: row.req::<bool>(3)?,
+        };
+        out.insert(row.req::<i64>(0)?, creator);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Per-day progress of the event pass: a NOTICE, from the backend thread, as the pass moves
+/// past each day of the period (the worker thread aggregates behind it). Silence it with
+/// `SET client_min_messages = warning`.
+struct DayProgress {
+    enabled: bool,
+    first_day: NaiveDate,
+    /// µs of the period's first day, and of the day being read.
+    period_start: i64,
+    day: Option<i64>,
+    days: u32,
+    events: u64,
+}
+
+impl DayProgress {
+    fn new(period: &Period, pass_start: i64, enabled: bool) -> Self {
+        let lead = (period.start - period.window_start()).num_days();
+        DayProgress {
+            enabled,
+            first_day: period.start,
+            period_start: pass_start + lead * DAY_US,
+            day: None,
+            days: period.days(),
+            events: 0,
+        }
+    }
+
+    /// An event at `ts` (µs), in ts order.
+    fn at(&mut self, ts: i64) {
+        if !self.enabled || ts < self.period_start {
+            return;
+        }
+        let day = (ts - self.period_start) / DAY_US;
+        if self.day.is_some_and(|d| d != day) {
+            self.report();
+        }
+        if self.day != Some(day) {
+            self.day = Some(day);
+            self.events = 0;
+        }
+        self.events += 1;
+    }
+
+    fn report(&self) {
+        if let Some(d) = self.day {
+            let date = self.first_day + chrono::TimeDelta::days(d);
+            pgrx::notice!("revenue_split: {date} read: {} events (day {} of {})", self.events, d + 1, self.days);
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.enabled {
+            self.report();
+        }
+    }
+}
+
+/// The indexes of `event` that matter to revenue_split.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct EventIndexes {
+    /// An index leading with `ts`.
+    pub ts: bool,
+    /// An index leading with `(video_id, ts)`.
+    pub video_ts: bool,
+}
+
+pub fn event_indexes(_client: &SpiClient<'_>, schema: &str) -> Result<EventIndexes> {
+    let found = spi_read::first(EVENT_INDEXES_SQL, &[schema.into()], |r| {
+        Ok(EventIndexes { ts: r.get::<bool>(0)?.unwrap_or(false), video_ts: r.get::<bool>(1)?.unwrap_or(false) })
+    })?;
+    Ok(found.unwrap_or_default())
+}
+
+/// Whether `event` is stored roughly in `ts` order (or nothing says otherwise): then the pass
+/// reads it through the `ts` index, else by a sort (see `sql/events_by_sort.sql`).
+fn stored_in_ts_order(cfg: &Config) -> Result<bool> {
+    let correlation = spi_read::first(EVENT_TS_ORDER_SQL, &[cfg.app_schema.as_str().into()], |r| r.get::<f64>(0))?;
+    Ok(correlation.flatten().is_none_or(|c| c.abs() >= 0.5))
+}
+
+/// The first and last event time, as µs (`None` for an empty table).
+fn event_bounds(cfg: &Config) -> Result<Option<(i64, i64)>> {
+    let row = spi_read::first(&with_schema(EVENT_BOUNDS_SQL, cfg), &[], |r| {
+        Ok((r.get::<TimestampWithTimeZone>(0)?, r.get::<TimestampWithTimeZone>(1)?))
+    })?;
+    Ok(row.and_then(|(f, l)| f.zip(l)).map(|(f, l)| (f.into_inner(), l.into_inner())))
+}
+
+/// A timestamptz from µs since 2000-01-01; past Postgres' range (a window ending after the
+/// year 294276) it is `infinity`.
+fn timestamptz(us: i64) -> Result<TimestampWithTimeZone> {
+    TimestampWithTimeZone::try_from(us)
+        .or_else(|_| TimestampWithTimeZone::try_from(if us < 0 { i64::MIN } else { i64::MAX }))
+        .map_err(|e| Error::Internal(format!("timestamp {us}: {e}")))
+}
+
+fn out_of_order(e: crate::engine::window::OutOfOrder) -> Error {
+    Error::Internal(format!("event pass out of ts order (day {} after {})", e.day, e.latest))
+}
+
+pub fn spi_error(e: spi::SpiError) -> Error {
+    Error::Internal(format!("SPI: {e}"))
+}
