@@ -69,6 +69,23 @@ pub struct Config {
 
     /// §6 payment_type of the ledger rows of monthly runs.
     pub monthly_payment_type: String,
+
+    /// §9 a payable amount below this is not paid now; it stays owed.
+    pub min_payout_cents: i64,
+    /// §9 what the KYC caps limit: the allocation (`redistribute`) or the payment (`hold`).
+    pub over_cap: OverCap,
+}
+
+/// SPEC §9 `over_cap`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OverCap {
+    /// Caps shape the allocation; the over-cap money goes to the others (§5).
+    #[default]
+    Redistribute,
+    /// Earned is the plain proportional share; the cap limits what one run key pays, the
+    /// rest stays owed.
+    Hold,
 }
 
 impl Default for Config {
@@ -99,6 +116,8 @@ impl Default for Config {
             trust_scale: 100.0,
             kyc_cap_cents: vec![5_000, 50_000],
             monthly_payment_type: "revenue_split_monthly".into(),
+            min_payout_cents: 0,
+            over_cap: OverCap::Redistribute,
         }
     }
 }
@@ -190,6 +209,9 @@ impl Config {
         }
         if self.monthly_payment_type.is_empty() {
             return Err(bad("monthly_payment_type", "''", "must not be empty"));
+        }
+        if self.min_payout_cents < 0 {
+            return Err(bad("min_payout_cents", self.min_payout_cents, "must be >= 0"));
         }
         Ok(())
     }

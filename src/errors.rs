@@ -8,6 +8,7 @@ use pgrx::{PgLogLevel, PgSqlErrorCode};
 
 use crate::config::ConfigError;
 use crate::money::allocation::AllocationError;
+use crate::money::policy::PolicyError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Error {
@@ -31,6 +32,16 @@ pub enum Error {
     RowSecurity { schema: String, table: String, role: String },
     /// A repeat of a run key with another pool than the key's first run (23505).
     PoolMismatch { kind: &'static str, period_start: String, run_id: i64, earlier_pool: i64, pool: i64 },
+    /// A correction of a run key that has no run (22023).
+    NothingToCorrect { kind: &'static str, period_start: String, payment_type: String },
+    /// An adoption of a run key that already has a run (22023).
+    AlreadyHasRun { kind: &'static str, period_start: String, run_id: i64, status: String },
+    /// An adoption that matches no transactions row (22023).
+    NothingPaid { payment_type: String },
+    /// A clawback that an enum `direction` without the label `outflow` cannot record (22023).
+    NoOutflowLabel { type_name: String, creator_id: i64 },
+    /// The payment step refused its input (arithmetic overflow; 22003).
+    Policy(PolicyError),
     /// A data-sized allocation that the machine refused (53200); the backend survives.
     OutOfMemory { what: &'static str, bytes: usize },
     /// A payout that does not fit the ledger's `amount_cents` column (22003).
@@ -44,6 +55,12 @@ pub enum Error {
 impl From<ConfigError> for Error {
     fn from(e: ConfigError) -> Self {
         Error::Config(e)
+    }
+}
+
+impl From<PolicyError> for Error {
+    fn from(e: PolicyError) -> Self {
+        Error::Policy(e)
     }
 }
 
@@ -124,6 +141,35 @@ impl Error {
                 Some("A run key is paid once; a repeat must use the pool it was first committed with. Nothing was written.".into()),
                 Some(format!("To pay a different pool for it, preview and post a correction: revenue_split_correct with pool => {pool} (SPEC §9).")),
             ),
+            Error::NothingToCorrect { kind, period_start, payment_type } => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                if *kind == "daily" {
+                    format!("nothing to correct: no daily run of {period_start} with payment_type '{payment_type}' was committed")
+                } else {
+                    format!("nothing to correct: no monthly run of {period_start} was committed")
+                },
+                Some("Nothing was written.".into()),
+                Some("Commit the period first (revenue_split_commit / revenue_split_run), or adopt it if another system paid it (revenue_split_adopt).".into()),
+            ),
+            Error::AlreadyHasRun { kind, period_start, run_id, status } => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("the {kind} run key of {period_start} already has run {run_id} ({status})"),
+                Some("A run key is paid once; adopting it would record it twice. Nothing was written.".into()),
+                Some("To change what it paid, use revenue_split_preview_correction / revenue_split_correct.".into()),
+            ),
+            Error::NothingPaid { payment_type } => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("no transactions row matches: no inflow with payment_type '{payment_type}' was created in [paid_from, paid_to)"),
+                Some("Nothing was written.".into()),
+                Some("Check payment_type and the paid_from / paid_to range: the original script writes its rows at now(), usually in the month after the one it paid.".into()),
+            ),
+            Error::NoOutflowLabel { type_name, creator_id } => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("transactions.direction is the enum {type_name} without the label 'outflow', and creator {creator_id} needs a clawback"),
+                Some("A correction records money taken back as a transactions row with direction 'outflow'. Nothing was written.".into()),
+                Some(format!("Add the label: ALTER TYPE {type_name} ADD VALUE 'outflow';")),
+            ),
+            Error::Policy(e) => (ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, e.to_string(), Some("Nothing was written.".into()), None),
             Error::OutOfMemory { what, bytes } => (
                 ERRCODE_OUT_OF_MEMORY,
                 format!("out of memory: could not reserve {bytes} bytes for {what}"),

@@ -1,16 +1,24 @@
-//! Orchestration of one call: read (signals) → compute (units, payout) → write (ledger).
+//! Orchestration of one call: read (signals, the ledger's own tables) → compute (units,
+//! payout, payment step) → write (ledger).
 //!
 //! Everything happens on one SPI connection inside the caller's transaction, so a commit is
-//! all-or-nothing with whatever else the caller does.
+//! all-or-nothing with whatever else the caller does. Calls that write take the run key's
+//! lock first and then read everything on one snapshot (SPEC §6.2).
 
+use std::collections::{BTreeMap, HashMap};
+
+use pgrx::datum::{Date, TimestampWithTimeZone};
 use pgrx::prelude::*;
+use pgrx::spi::SpiClient;
 
 use crate::config::Config;
-use crate::engine::signals;
-use crate::engine::units::{for_each_day, DayUnits};
-use crate::errors::Result;
-use crate::money::ledger::{self, RunKey, RunRow};
-use crate::money::payout::{payout, Payout, UnitTotals};
+use crate::engine::signals::{self, to_pg_date, AppTables};
+use crate::engine::units::{for_each_day, Creator, DayUnits};
+use crate::errors::{Error, Result};
+use crate::money::ledger::{self, FirstRun, NewRun, RunKey, RunRow};
+use crate::money::payout::{payout, Payout, PayoutRow, UnitTotals};
+use crate::money::policy::{settle, Posting};
+use crate::money::step::{self, Delta};
 use crate::period::{Kind, Period};
 use crate::spi_read::CallSnapshot;
 
@@ -29,12 +37,24 @@ pub fn day_units(period: &Period) -> Result<Option<DayUnits>> {
     })
 }
 
-/// The allocation a commit of `period` would make, without writing.
-pub fn preview(period: &Period, pool_cents: i64) -> Result<Payout> {
+/// A preview row: the allocation's row and what the payment step would do now.
+#[derive(Debug, Clone)]
+pub struct PreviewRow {
+    pub row: PayoutRow,
+    pub paid_cents: i64,
+    pub owed_after_cents: i64,
+}
+
+/// The allocation a commit of `period` would make and what it would pay, without writing:
+/// one row per creator with units, and one per creator taking part only through owed money.
+pub fn preview(period: &Period, pool_cents: i64) -> Result<Vec<PreviewRow>> {
     Spi::connect(|client| {
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
-        compute(client, &cfg, period, pool_cents, false)
+        let (p, mut users) = compute(client, &cfg, period, pool_cents, false)?;
+        let (postings, more) = settle_run(&cfg, &step::earned_of(&p.rows), &users, &HashMap::new())?;
+        users.extend(more);
+        Ok(preview_rows(&cfg, p.rows, &postings, &users))
     })
 }
 
@@ -43,42 +63,368 @@ pub fn preview(period: &Period, pool_cents: i64) -> Result<Payout> {
 pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<RunRow> {
     Spi::connect_mut(|client| {
         ledger::refuse_unfinished(client, period)?;
-        // The run key's lock comes before any read, and every read after it uses one
-        // snapshot taken once we hold it (SPEC §6.2).
         let key = RunKey { period, payment_type };
-        ledger::lock_run_key(client, &key)?;
-        let _snapshot = CallSnapshot::take();
+        let _snapshot = lock(client, &key)?;
         if let Some(first) = ledger::first_run(&key)? {
             return ledger::skip_repeat(first, period.kind, pool_cents);
         }
         let cfg = signals::read_config(client)?;
         let tables = signals::check_app_tables(client, &cfg, true)?;
-        let amount_type = tables
-            .get("transactions")
-            .and_then(|c| c.get("amount_cents"))
-            .map(|c| c.sql_type.clone())
-            .unwrap_or_default();
         let payment_type = match period.kind {
             Kind::Monthly => cfg.monthly_payment_type.clone(),
             Kind::Daily => payment_type.to_string(),
         };
-        let payout = compute(client, &cfg, period, pool_cents, true)?;
-        if payout.rows.is_empty() {
+        let (p, users) = compute(client, &cfg, period, pool_cents, true)?;
+        if p.rows.is_empty() {
             return Ok(RunRow::no_units(period, pool_cents));
         }
-        ledger::check_amounts_fit(&payout, &amount_type)?;
-        ledger::record(client, &cfg, period, &payment_type, &payout)
+        let (postings, _) = settle_run(&cfg, &step::earned_of(&p.rows), &users, &HashMap::new())?;
+        check_ledger_columns(&tables, &postings)?;
+        let run = NewRun {
+            period,
+            payment_type: &payment_type,
+            status: "committed",
+            corrects: None,
+            pool_cents,
+            allocated_cents: p.allocated_cents,
+            unallocated_cents: p.unallocated_cents,
+            total_units: p.total_units,
+            creators: p.creators_paid(),
+            config: &cfg,
+        };
+        let run_id = ledger::post(client, &cfg.app_schema, &run, &p.rows, &postings)?;
+        Ok(run_row(run_id, "committed", &run, &postings))
     })
 }
 
-/// Units of every day of the period, summed per creator, then allocated.
+/// The row of `revenue_split_correct` (SPEC §9).
+#[derive(Debug, Clone)]
+pub struct CorrectionRow {
+    pub run_id: Option<i64>,
+    pub status: &'static str,
+    pub corrects_run_id: i64,
+    pub period_start: Date,
+    pub period_end: Date,
+    pub pool_cents: i64,
+    pub creators_changed: i32,
+    pub credited_cents: i64,
+    pub debited_cents: i64,
+    pub allocated_cents: i64,
+    pub unallocated_cents: i64,
+}
+
+/// A row of `revenue_split_preview_correction`.
+#[derive(Debug, Clone)]
+pub struct CorrectionPreviewRow {
+    pub delta: Delta,
+    pub units: f64,
+    pub kyc_level: Option<i32>,
+    pub cap_cents: Option<i64>,
+}
+
+/// What a correction of a key computes: the recomputed allocation (with the key's recorded
+/// configuration and the chosen pool), the deltas, and the pool it replaces.
+struct Recomputed {
+    first: FirstRun,
+    cfg: Config,
+    tables: AppTables,
+    payout: Payout,
+    /// users rows of every creator of the allocation or the deltas.
+    users: HashMap<i64, Creator>,
+    deltas: Vec<Delta>,
+    /// Per creator, (earned, paid) under the key so far.
+    key: HashMap<i64, (i64, i64)>,
+    previous_pool: i64,
+}
+
+fn recompute(client: &SpiClient<'_>, key: &RunKey<'_>, pool: Option<i64>) -> Result<Recomputed> {
+    let first = ledger::first_run(key)?.ok_or_else(|| Error::NothingToCorrect {
+        kind: key.period.kind.as_str(),
+        period_start: key.period.start.to_string(),
+        payment_type: key.payment_type.to_string(),
+    })?;
+    let first_id = first.row.run_id.unwrap_or_default();
+    // Configuration changes never rewrite history: the key's first run's configuration.
+    let cfg = Config::from_json(Some(&first.config))?;
+    let tables = signals::check_app_tables(client, &cfg, true)?;
+    let previous_pool = ledger::key_pool(first_id)?;
+    let pool_cents = pool.unwrap_or(previous_pool);
+    let (payout, mut users) = compute(client, &cfg, key.period, pool_cents, true)?;
+    let key_totals = ledger::key_totals(first_id)?;
+    let earned: HashMap<i64, i64> = key_totals.iter().map(|(id, (e, _))| (*id, *e)).collect();
+    let deltas = step::deltas(&step::earned_of(&payout.rows), &earned)
+        .ok_or_else(|| Error::Internal("correction delta overflows bigint".into()))?;
+    // Creators that earned under the key but have no units now still have a users row.
+    let missing: Vec<i64> = deltas.iter().map(|d| d.creator_id).filter(|id| !users.contains_key(id)).collect();
+    users.extend(signals::read_creators(&cfg, missing)?);
+    Ok(Recomputed { first, cfg, tables, payout, users, deltas, key: key_totals, previous_pool })
+}
+
+/// What a correction of the key would change, without writing.
+pub fn preview_correction(period: &Period, payment_type: &str, pool: Option<i64>) -> Result<Vec<CorrectionPreviewRow>> {
+    Spi::connect(|client| {
+        let key = RunKey { period, payment_type };
+        let r = recompute(client, &key, pool)?;
+        Ok(allocation_rows(&r)
+            .into_iter()
+            .zip(&r.deltas)
+            .map(|(row, d)| CorrectionPreviewRow {
+                delta: *d,
+                units: row.units,
+                kyc_level: row.kyc_level,
+                cap_cents: row.cap_cents,
+            })
+            .collect())
+    })
+}
+
+/// Corrects a committed (or adopted) run key with the data as it is now (SPEC §9).
+pub fn correct(period: &Period, payment_type: &str, pool: Option<i64>) -> Result<CorrectionRow> {
+    Spi::connect_mut(|client| {
+        ledger::refuse_unfinished(client, period)?;
+        let key = RunKey { period, payment_type };
+        let _snapshot = lock(client, &key)?;
+        let r = recompute(client, &key, pool)?;
+        let first_id = r.first.row.run_id.unwrap_or_default();
+        let p = &r.payout;
+        let changed: Vec<&Delta> = r.deltas.iter().filter(|d| d.delta_cents != 0).collect();
+        let mut row = CorrectionRow {
+            run_id: None,
+            status: "unchanged",
+            corrects_run_id: first_id,
+            period_start: to_pg_date(period.start),
+            period_end: to_pg_date(period.end),
+            pool_cents: p.pool_cents,
+            creators_changed: changed.len() as i32,
+            credited_cents: changed.iter().map(|d| d.delta_cents.max(0)).sum(),
+            debited_cents: changed.iter().map(|d| (-d.delta_cents).max(0)).sum(),
+            allocated_cents: p.allocated_cents,
+            unallocated_cents: p.unallocated_cents,
+        };
+        if changed.is_empty() && p.pool_cents == r.previous_pool {
+            return Ok(row);
+        }
+        let earned: BTreeMap<i64, i64> = r.deltas.iter().map(|d| (d.creator_id, d.delta_cents)).collect();
+        let key_paid: HashMap<i64, i64> = r.key.iter().map(|(id, (_, paid))| (*id, *paid)).collect();
+        let (postings, _) = settle_run(&r.cfg, &earned, &r.users, &key_paid)?;
+        check_ledger_columns(&r.tables, &postings)?;
+        let allocations = allocation_rows(&r);
+        let run = NewRun {
+            period,
+            payment_type: &r.first.payment_type,
+            status: "correction",
+            corrects: Some(first_id),
+            pool_cents: p.pool_cents,
+            allocated_cents: p.allocated_cents,
+            unallocated_cents: p.unallocated_cents,
+            total_units: p.total_units,
+            creators: p.creators_paid(),
+            config: &r.cfg,
+        };
+        row.run_id = Some(ledger::post(client, &r.cfg.app_schema, &run, &allocations, &postings)?);
+        row.status = "corrected";
+        Ok(row)
+    })
+}
+
+/// Records a period that another system already paid as an `adopted` run (SPEC §11).
+pub fn adopt(
+    period: &Period,
+    pool_cents: i64,
+    paid_from: TimestampWithTimeZone,
+    paid_to: TimestampWithTimeZone,
+    payment_type: &str,
+) -> Result<RunRow> {
+    Spi::connect_mut(|client| {
+        // A daily key includes its payment type; a month's does not.
+        let key = RunKey { period, payment_type };
+        let _snapshot = lock(client, &key)?;
+        if let Some(first) = ledger::first_run(&key)? {
+            return Err(Error::AlreadyHasRun {
+                kind: period.kind.as_str(),
+                period_start: period.start.to_string(),
+                run_id: first.row.run_id.unwrap_or_default(),
+                status: first.status,
+            });
+        }
+        let cfg = signals::read_config(client)?;
+        signals::check_app_tables(client, &cfg, true)?;
+        let paid = signals::paid_rows(&cfg, payment_type, paid_from, paid_to)?;
+        if paid.is_empty() {
+            return Err(Error::NothingPaid { payment_type: payment_type.to_string() });
+        }
+        let allocated = paid.iter().try_fold(0i64, |a, (_, amount)| a.checked_add(*amount));
+        let allocated = allocated.ok_or_else(|| Error::Internal("adopted amounts overflow bigint".into()))?;
+        let owed = ledger::owed(&paid.iter().map(|(id, _)| *id).collect::<Vec<_>>())?;
+        // What was paid counts as earned and paid: nothing becomes owed, no money moves.
+        let postings: Vec<Posting> = paid
+            .iter()
+            .filter(|(_, amount)| *amount != 0)
+            .map(|(id, amount)| Posting {
+                creator_id: *id,
+                earned_cents: *amount,
+                paid_cents: *amount,
+                owed_after_cents: owed.get(id).copied().unwrap_or(0),
+            })
+            .collect();
+        let allocations: Vec<PayoutRow> = paid
+            .iter()
+            .map(|(id, amount)| PayoutRow {
+                creator_id: *id,
+                units: 0.0,
+                kyc_level: None,
+                cap_cents: None,
+                amount_cents: *amount,
+                capped: false,
+            })
+            .collect();
+        let run = NewRun {
+            period,
+            payment_type,
+            status: "adopted",
+            corrects: None,
+            pool_cents,
+            allocated_cents: allocated,
+            unallocated_cents: pool_cents - allocated,
+            total_units: 0.0,
+            creators: paid.iter().filter(|(_, a)| *a > 0).count() as i32,
+            config: &cfg,
+        };
+        let run_id = ledger::post(client, &cfg.app_schema, &run, &allocations, &postings)?;
+        Ok(run_row(run_id, "adopted", &run, &postings))
+    })
+}
+
+/// One allocation row per creator a correction is about (its deltas), with the target as
+/// the amount; creators without units now get a row with units 0.
+fn allocation_rows(r: &Recomputed) -> Vec<PayoutRow> {
+    let by_id: HashMap<i64, &PayoutRow> = r.payout.rows.iter().map(|row| (row.creator_id, row)).collect();
+    r.deltas
+        .iter()
+        .map(|d| match by_id.get(&d.creator_id) {
+            Some(row) => (*row).clone(),
+            None => {
+                let c = r.users.get(&d.creator_id);
+                PayoutRow {
+                    creator_id: d.creator_id,
+                    units: 0.0,
+                    kyc_level: c.and_then(|c| c.kyc_level).map(level_i32),
+                    cap_cents: step::standing(&r.cfg, c).0,
+                    amount_cents: 0,
+                    capped: false,
+                }
+            }
+        })
+        .collect()
+}
+
+/// Takes the run key's lock, then the snapshot every later read of the call uses.
+fn lock(client: &SpiClient<'_>, key: &RunKey<'_>) -> Result<CallSnapshot> {
+    ledger::lock_run_key(client, key)?;
+    Ok(CallSnapshot::take())
+}
+
+/// The payment step of a run that earned `earned` (SPEC §9): reads what is owed, and the
+/// users rows of the creators owed money that `users` lacks (returned too), then settles.
+fn settle_run(
+    cfg: &Config,
+    earned: &BTreeMap<i64, i64>,
+    users: &HashMap<i64, Creator>,
+    key_paid: &HashMap<i64, i64>,
+) -> Result<(Vec<Posting>, HashMap<i64, Creator>)> {
+    let owed = ledger::owed(&earned.keys().copied().collect::<Vec<_>>())?;
+    let mut unknown: Vec<i64> = earned.keys().chain(owed.keys()).filter(|id| !users.contains_key(id)).copied().collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    let more = signals::read_creators(cfg, unknown)?;
+    let parts = step::participants(earned, &owed, key_paid, |id| {
+        step::standing(cfg, users.get(&id).or_else(|| more.get(&id)))
+    });
+    Ok((settle(cfg.min_payout_cents, &parts)?, more))
+}
+
+/// Refuses, before any write, amounts that `transactions.amount_cents` cannot hold, and a
+/// clawback that an enum `direction` without the label `outflow` cannot record.
+fn check_ledger_columns(tables: &AppTables, postings: &[Posting]) -> Result<()> {
+    let col = |c: &str| tables.get("transactions").and_then(|t| t.get(c));
+    let amount_type = col("amount_cents").map(|c| c.sql_type.clone()).unwrap_or_default();
+    ledger::check_amounts_fit(postings.iter().map(|p| (p.creator_id, p.paid_cents.abs())), &amount_type)?;
+    if let (Some(d), Some(p)) = (col("direction"), postings.iter().find(|p| p.paid_cents < 0)) {
+        if d.type_kind == "e" && !d.has_outflow_label {
+            return Err(Error::NoOutflowLabel { type_name: d.sql_type.clone(), creator_id: p.creator_id });
+        }
+    }
+    Ok(())
+}
+
+fn run_row(run_id: i64, status: &'static str, run: &NewRun<'_>, postings: &[Posting]) -> RunRow {
+    RunRow {
+        run_id: Some(run_id),
+        status,
+        period_start: to_pg_date(run.period.start),
+        period_end: to_pg_date(run.period.end),
+        pool_cents: run.pool_cents,
+        creators: run.creators,
+        allocated_cents: run.allocated_cents,
+        unallocated_cents: run.unallocated_cents,
+        total_units: run.total_units,
+        paid_cents: postings.iter().map(|p| p.paid_cents).sum(),
+        owed_cents: postings.iter().map(|p| p.owed_after_cents).sum(),
+    }
+}
+
+/// Preview rows: the allocation's creators, and creators taking part only through owed money.
+fn preview_rows(
+    cfg: &Config,
+    rows: Vec<PayoutRow>,
+    postings: &[Posting],
+    users: &HashMap<i64, Creator>,
+) -> Vec<PreviewRow> {
+    let by_id: HashMap<i64, &Posting> = postings.iter().map(|p| (p.creator_id, p)).collect();
+    let in_rows: std::collections::HashSet<i64> = rows.iter().map(|r| r.creator_id).collect();
+    let mut out: Vec<PreviewRow> = rows
+        .into_iter()
+        .map(|row| {
+            let p = by_id.get(&row.creator_id);
+            PreviewRow {
+                paid_cents: p.map_or(0, |p| p.paid_cents),
+                owed_after_cents: p.map_or(0, |p| p.owed_after_cents),
+                row,
+            }
+        })
+        .collect();
+    for p in postings.iter().filter(|p| !in_rows.contains(&p.creator_id)) {
+        let c = users.get(&p.creator_id);
+        out.push(PreviewRow {
+            row: PayoutRow {
+                creator_id: p.creator_id,
+                units: 0.0,
+                kyc_level: c.and_then(|c| c.kyc_level).map(level_i32),
+                cap_cents: step::standing(cfg, c).0,
+                amount_cents: 0,
+                capped: false,
+            },
+            paid_cents: p.paid_cents,
+            owed_after_cents: p.owed_after_cents,
+        });
+    }
+    out.sort_by_key(|r| r.row.creator_id);
+    out
+}
+
+fn level_i32(l: i64) -> i32 {
+    l.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
+/// Units of every day of the period, summed per creator, then allocated. Also returns the
+/// creators' users rows.
 fn compute(
-    client: &pgrx::spi::SpiClient<'_>,
+    client: &SpiClient<'_>,
     cfg: &Config,
     period: &Period,
     pool_cents: i64,
     progress: bool,
-) -> Result<Payout> {
+) -> Result<(Payout, HashMap<i64, Creator>)> {
     let mut s = signals::gather(client, cfg, period, progress)?;
     let mut totals = UnitTotals::default();
     for_each_day(cfg, &mut s, |d| -> Result<()> {
@@ -86,7 +432,8 @@ fn compute(
         totals.add_day(&d);
         Ok(())
     })?;
-    Ok(payout(cfg, pool_cents, &totals, &s.creators)?)
+    let p = payout(cfg, pool_cents, &totals, &s.creators)?;
+    Ok((p, s.creators))
 }
 
 /// Today's date in UTC at the transaction's `now()` (for the default month).
@@ -98,6 +445,6 @@ pub fn today_utc() -> Result<chrono::NaiveDate> {
             .get_one::<pgrx::datum::Date>()
     })
     .map_err(signals::spi_error)?
-    .ok_or_else(|| crate::errors::Error::Internal("now() is NULL".into()))?;
-    signals::from_pg_date(d).ok_or_else(|| crate::errors::Error::Internal(format!("now() is out of range: {d:?}")))
+    .ok_or_else(|| Error::Internal("now() is NULL".into()))?;
+    signals::from_pg_date(d).ok_or_else(|| Error::Internal(format!("now() is out of range: {d:?}")))
 }

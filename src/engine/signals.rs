@@ -40,6 +40,7 @@ const EARLY_VIEWS_BY_VIDEO_SQL: &str = include_str!("../sql/early_views_by_video
 const EVENT_INDEXES_SQL: &str = include_str!("../sql/event_indexes.sql");
 const CREATORS_SQL: &str = include_str!("../sql/creators.sql");
 const RLS_FILTERED_SQL: &str = include_str!("../sql/rls_filtered.sql");
+const PAID_ROWS_SQL: &str = include_str!("../sql/paid_rows.sql");
 
 /// The application tables: the three it reads, then the one commits write.
 const APP_TABLES: [&str; 4] = ["users", "videos", "event", "transactions"];
@@ -343,6 +344,19 @@ pub fn read_creators(cfg: &Config, ids: Vec<i64>) -> Result<HashMap<i64, Creator
         Ok(())
     })?;
     Ok(out)
+}
+
+/// What another system paid (SPEC §11): per recipient, Σ `amount_cents` of the inflows of
+/// `payment_type` created in `[from, to)`, by recipient.
+pub fn paid_rows(
+    cfg: &Config,
+    payment_type: &str,
+    from: TimestampWithTimeZone,
+    to: TimestampWithTimeZone,
+) -> Result<Vec<(i64, i64)>> {
+    spi_read::collect(&with_schema(PAID_ROWS_SQL, cfg), &[payment_type.into(), from.into(), to.into()], |r| {
+        Ok((r.req::<i64>(0)?, r.req::<i64>(1)?))
+    })
 }
 
 /// Per-day progress of the event pass: a NOTICE, from the backend thread, as the pass moves

@@ -13,7 +13,10 @@ use pgrx::spi::SpiClient;
 use crate::config::Config;
 use crate::engine::signals::{spi_error, to_pg_date};
 use crate::errors::{Error, Result};
-use crate::money::payout::Payout;
+use std::collections::HashMap;
+
+use crate::money::payout::PayoutRow;
+use crate::money::policy::Posting;
 use crate::period::{Kind, Period};
 use crate::spi_read;
 
@@ -25,6 +28,13 @@ const INSERT_TRANSACTIONS_SQL: &str = include_str!("../sql/insert_transactions.s
 const INSERT_ALLOCATIONS_SQL: &str = include_str!("../sql/insert_allocations.sql");
 const BUMP_BALANCES_SQL: &str = include_str!("../sql/bump_balances.sql");
 const CHECK_RUN_SQL: &str = include_str!("../sql/check_run.sql");
+const INSERT_CLAWBACKS_SQL: &str = include_str!("../sql/insert_clawbacks.sql");
+const INSERT_ENTRIES_SQL: &str = include_str!("../sql/insert_entries.sql");
+const UPSERT_ACCOUNTS_SQL: &str = include_str!("../sql/upsert_accounts.sql");
+const CHECK_ENTRIES_SQL: &str = include_str!("../sql/check_entries.sql");
+const OWED_SQL: &str = include_str!("../sql/owed.sql");
+const KEY_TOTALS_SQL: &str = include_str!("../sql/key_totals.sql");
+const KEY_POOL_SQL: &str = include_str!("../sql/key_pool.sql");
 
 /// A run key (SPEC §6.2): the period, and for a daily run its payment type.
 #[derive(Debug, Clone, Copy)]
@@ -167,49 +177,84 @@ pub fn skip_repeat(first: FirstRun, kind: Kind, pool_cents: i64) -> Result<RunRo
     Ok(first.row)
 }
 
-/// Refuses amounts that the application's `amount_cents` column cannot hold, before any write.
-pub fn check_amounts_fit(payout: &Payout, column_type: &str) -> Result<()> {
+/// Refuses amounts (creator, cents) that the application's `amount_cents` column cannot
+/// hold, before any write.
+pub fn check_amounts_fit(amounts: impl Iterator<Item = (i64, i64)>, column_type: &str) -> Result<()> {
     let max = match column_type {
         "smallint" => i16::MAX as i64,
         "integer" => i32::MAX as i64,
         _ => i64::MAX,
     };
-    match payout.rows.iter().find(|r| r.amount_cents > max) {
-        Some(r) => Err(Error::AmountOutOfRange {
-            creator_id: r.creator_id,
-            amount_cents: r.amount_cents,
-            column_type: column_type.to_string(),
-        }),
-        None => Ok(()),
+    for (creator_id, amount_cents) in amounts {
+        if amount_cents > max {
+            return Err(Error::AmountOutOfRange { creator_id, amount_cents, column_type: column_type.to_string() });
+        }
+    }
+    Ok(())
+}
+
+/// A run to record (SPEC §6.4, §9, §11).
+#[derive(Debug, Clone)]
+pub struct NewRun<'a> {
+    pub period: &'a Period,
+    /// The run's payment type: what its inflows carry (a correction's carry it + `_adjustment`).
+    pub payment_type: &'a str,
+    /// `committed`, `correction` or `adopted`.
+    pub status: &'static str,
+    /// The key's first run, for a correction.
+    pub corrects: Option<i64>,
+    pub pool_cents: i64,
+    pub allocated_cents: i64,
+    pub unallocated_cents: i64,
+    pub total_units: f64,
+    /// Creators with an amount (earned or target) > 0.
+    pub creators: i32,
+    /// The configuration it used (a correction: its first run's).
+    pub config: &'a Config,
+}
+
+impl NewRun<'_> {
+    /// The payment type of the transactions rows it writes.
+    pub fn transactions_payment_type(&self) -> String {
+        match self.status {
+            "correction" => format!("{}_adjustment", self.payment_type),
+            _ => self.payment_type.to_string(),
+        }
     }
 }
 
-/// Writes the run: run row, ledger rows, allocation rows, balances (SPEC §6.4–6.5).
-pub fn record(
+/// What to write for one run: its allocations (what it computed) and the owed-ledger
+/// postings of its payment step. Returns the run id.
+pub fn post(
     client: &mut SpiClient<'_>,
-    cfg: &Config,
-    period: &Period,
-    payment_type: &str,
-    payout: &Payout,
-) -> Result<RunRow> {
-    let app = pgrx::spi::quote_identifier(&cfg.app_schema);
-    let config_json = serde_json::to_string(cfg).map_err(|e| Error::Internal(e.to_string()))?;
-    let creators = payout.creators_paid();
+    app_schema: &str,
+    run: &NewRun<'_>,
+    allocations: &[PayoutRow],
+    postings: &[Posting],
+) -> Result<i64> {
+    let app = pgrx::spi::quote_identifier(app_schema);
+    let config = serde_json::to_value(run.config).map_err(|e| Error::Internal(e.to_string()))?;
+    let paid_cents = postings.iter().try_fold(0i64, |a, p| a.checked_add(p.paid_cents)).ok_or_else(overflow)?;
+    let owed_cents = postings.iter().try_fold(0i64, |a, p| a.checked_add(p.owed_after_cents)).ok_or_else(overflow)?;
     let run_id = client
         .update(
             INSERT_RUN_SQL,
             Some(1),
             &[
-                period.kind.as_str().into(),
-                to_pg_date(period.start).into(),
-                to_pg_date(period.end).into(),
-                payment_type.into(),
-                payout.pool_cents.into(),
-                payout.allocated_cents.into(),
-                payout.unallocated_cents.into(),
-                payout.total_units.into(),
-                creators.into(),
-                pgrx::JsonB(serde_json::from_str(&config_json).map_err(|e| Error::Internal(e.to_string()))?).into(),
+                run.period.kind.as_str().into(),
+                to_pg_date(run.period.start).into(),
+                to_pg_date(run.period.end).into(),
+                run.payment_type.into(),
+                run.pool_cents.into(),
+                run.allocated_cents.into(),
+                run.unallocated_cents.into(),
+                run.total_units.into(),
+                run.creators.into(),
+                pgrx::JsonB(config).into(),
+                run.status.into(),
+                run.corrects.into(),
+                paid_cents.into(),
+                owed_cents.into(),
             ],
         )
         .map_err(spi_error)?
@@ -218,96 +263,174 @@ pub fn record(
         .map_err(spi_error)?
         .ok_or_else(|| Error::Internal("INSERT INTO revenue_split.runs returned no run_id".into()))?;
 
-    let paid: Vec<&crate::money::payout::PayoutRow> = payout.rows.iter().filter(|r| r.amount_cents > 0).collect();
-    let paid_ids: Vec<i64> = paid.iter().map(|r| r.creator_id).collect();
-    let paid_amounts: Vec<i64> = paid.iter().map(|r| r.amount_cents).collect();
+    // Money moves only where the payment step paid or clawed back, and never for an adopted
+    // run: another system paid it (SPEC §11).
+    let adopted = run.status == "adopted";
+    let moved: Vec<&Posting> = postings.iter().filter(|p| p.paid_cents != 0 && !adopted).collect();
+    let moved_ids: Vec<i64> = moved.iter().map(|p| p.creator_id).collect();
+    let moved_amounts: Vec<i64> = moved.iter().map(|p| p.paid_cents).collect();
 
-    // Lock the paid users' rows in id order, so two commits paying the same creators
-    // queue instead of deadlocking.
+    // Lock the users rows in id order, so two runs paying the same creators queue instead of
+    // deadlocking.
+    let mut sorted = moved_ids.clone();
+    sorted.sort_unstable();
     let locked = client
-        .update(&LOCK_USERS_SQL.replace("@app@", &app), None, &[paid_ids.clone().into()])
+        .update(&LOCK_USERS_SQL.replace("@app@", &app), None, &[sorted.into()])
         .map_err(spi_error)?
         .len();
-    if locked != paid_ids.len() {
-        return Err(Error::Internal(format!("{} paid creators but {locked} users rows", paid_ids.len())));
+    if locked != moved_ids.len() {
+        return Err(Error::Internal(format!("{} creators to pay but {locked} users rows", moved_ids.len())));
     }
 
-    let mut transaction_ids = std::collections::HashMap::new();
-    if !paid_ids.is_empty() {
+    let payment_type = run.transactions_payment_type();
+    let mut transaction_ids: HashMap<i64, i64> = HashMap::new();
+    for (sql, inflow) in [(INSERT_TRANSACTIONS_SQL, true), (INSERT_CLAWBACKS_SQL, false)] {
+        let (ids, amounts): (Vec<i64>, Vec<i64>) = moved
+            .iter()
+            .filter(|p| (p.paid_cents > 0) == inflow)
+            .map(|p| (p.creator_id, p.paid_cents.abs()))
+            .unzip();
+        if ids.is_empty() {
+            continue;
+        }
         let rows = client
-            .update(
-                &INSERT_TRANSACTIONS_SQL.replace("@app@", &app),
-                None,
-                &[paid_ids.clone().into(), paid_amounts.clone().into(), payment_type.into()],
-            )
+            .update(&sql.replace("@app@", &app), None, &[ids.clone().into(), amounts.into(), payment_type.as_str().into()])
             .map_err(spi_error)?;
         for row in rows {
-            let id = row.get::<i64>(1).map_err(spi_error)?;
-            let recipient = row.get::<i64>(2).map_err(spi_error)?;
-            if let (Some(id), Some(recipient)) = (id, recipient) {
+            if let (Some(id), Some(recipient)) =
+                (row.get::<i64>(1).map_err(spi_error)?, row.get::<i64>(2).map_err(spi_error)?)
+            {
                 transaction_ids.insert(recipient, id);
             }
         }
-        if transaction_ids.len() != paid_ids.len() {
-            return Err(Error::Internal("transactions rows do not match the paid creators".into()));
-        }
+    }
+    if transaction_ids.len() != moved.len() {
+        return Err(Error::Internal("transactions rows do not match the paid creators".into()));
     }
 
-    let rows = &payout.rows;
-    let tx: Vec<Option<i64>> = rows.iter().map(|r| transaction_ids.get(&r.creator_id).copied()).collect();
+    let tx: Vec<Option<i64>> = allocations.iter().map(|r| transaction_ids.get(&r.creator_id).copied()).collect();
     client
         .update(
             INSERT_ALLOCATIONS_SQL,
             None,
             &[
                 run_id.into(),
-                rows.iter().map(|r| r.creator_id).collect::<Vec<_>>().into(),
-                rows.iter().map(|r| r.units).collect::<Vec<_>>().into(),
-                rows.iter().map(|r| r.kyc_level).collect::<Vec<_>>().into(),
-                rows.iter().map(|r| r.cap_cents).collect::<Vec<_>>().into(),
-                rows.iter().map(|r| r.amount_cents).collect::<Vec<_>>().into(),
-                rows.iter().map(|r| r.capped).collect::<Vec<_>>().into(),
+                allocations.iter().map(|r| r.creator_id).collect::<Vec<_>>().into(),
+                allocations.iter().map(|r| r.units).collect::<Vec<_>>().into(),
+                allocations.iter().map(|r| r.kyc_level).collect::<Vec<_>>().into(),
+                allocations.iter().map(|r| r.cap_cents).collect::<Vec<_>>().into(),
+                allocations.iter().map(|r| r.amount_cents).collect::<Vec<_>>().into(),
+                allocations.iter().map(|r| r.capped).collect::<Vec<_>>().into(),
                 tx.into(),
             ],
         )
         .map_err(spi_error)?;
 
-    if !paid_ids.is_empty() {
+    if !moved_ids.is_empty() {
         let bumped = client
-            .update(&BUMP_BALANCES_SQL.replace("@app@", &app), None, &[paid_ids.into(), paid_amounts.into()])
+            .update(
+                &BUMP_BALANCES_SQL.replace("@app@", &app),
+                None,
+                &[moved_ids.clone().into(), moved_amounts.into()],
+            )
             .map_err(spi_error)?
             .len();
-        if bumped != paid.len() {
-            return Err(Error::Internal(format!("{} paid creators but {bumped} balances updated", paid.len())));
+        if bumped != moved_ids.len() {
+            return Err(Error::Internal(format!("{} paid creators but {bumped} balances updated", moved_ids.len())));
+        }
+    }
+
+    // The owed ledger: an entry per creator whose earned or paid moved, and its totals.
+    let entries: Vec<&Posting> = postings.iter().filter(|p| p.earned_cents != 0 || p.paid_cents != 0).collect();
+    if !entries.is_empty() {
+        let ids: Vec<i64> = entries.iter().map(|p| p.creator_id).collect();
+        let earned: Vec<i64> = entries.iter().map(|p| p.earned_cents).collect();
+        let paid: Vec<i64> = entries.iter().map(|p| p.paid_cents).collect();
+        client
+            .update(
+                INSERT_ENTRIES_SQL,
+                None,
+                &[
+                    run_id.into(),
+                    ids.clone().into(),
+                    earned.clone().into(),
+                    paid.clone().into(),
+                    entries.iter().map(|p| p.owed_after_cents).collect::<Vec<_>>().into(),
+                    entries.iter().map(|p| transaction_ids.get(&p.creator_id).copied()).collect::<Vec<_>>().into(),
+                ],
+            )
+            .map_err(spi_error)?;
+        let rows =
+            client.update(UPSERT_ACCOUNTS_SQL, None, &[ids.into(), earned.into(), paid.into()]).map_err(spi_error)?;
+        // What the accounts say now must be what the payment step computed from them.
+        let expected: HashMap<i64, i64> = entries.iter().map(|p| (p.creator_id, p.owed_after_cents)).collect();
+        for row in rows {
+            let id = row.get::<i64>(1).map_err(spi_error)?.unwrap_or_default();
+            let owed = row.get::<i64>(2).map_err(spi_error)?.unwrap_or_default();
+            if expected.get(&id) != Some(&owed) {
+                return Err(Error::Internal(format!(
+                    "run {run_id}: creator {id} is owed {owed} cents, the payment step computed {:?}",
+                    expected.get(&id)
+                )));
+            }
         }
     }
 
     // The parts must add up to the whole before the caller's transaction may commit.
     let sum = client
-        .select(CHECK_RUN_SQL, Some(1), &[run_id.into()])
+        .update(CHECK_RUN_SQL, Some(1), &[run_id.into()])
         .map_err(spi_error)?
         .first()
         .get_one::<i64>()
         .map_err(spi_error)?
         .unwrap_or(0);
-    if sum != payout.allocated_cents {
+    if sum != run.allocated_cents {
         return Err(Error::Internal(format!(
             "run {run_id}: allocations sum to {sum}, allocated_cents is {}",
-            payout.allocated_cents
+            run.allocated_cents
         )));
     }
+    let (earned_sum, paid_sum) = client
+        .update(CHECK_ENTRIES_SQL, Some(1), &[run_id.into()])
+        .map_err(spi_error)?
+        .first()
+        .get_two::<i64, i64>()
+        .map_err(spi_error)?;
+    let earned_expected = postings.iter().map(|p| p.earned_cents).sum::<i64>();
+    if earned_sum != Some(earned_expected) || paid_sum != Some(paid_cents) {
+        return Err(Error::Internal(format!(
+            "run {run_id}: entries sum to earned {earned_sum:?} / paid {paid_sum:?}, expected {earned_expected} / {paid_cents}"
+        )));
+    }
+    Ok(run_id)
+}
 
-    Ok(RunRow {
-        run_id: Some(run_id),
-        status: "committed",
-        period_start: to_pg_date(period.start),
-        period_end: to_pg_date(period.end),
-        pool_cents: payout.pool_cents,
-        creators,
-        allocated_cents: payout.allocated_cents,
-        unallocated_cents: payout.unallocated_cents,
-        total_units: payout.total_units,
-        paid_cents: payout.allocated_cents,
-        owed_cents: 0,
-    })
+fn overflow() -> Error {
+    Error::Internal("run totals overflow bigint".into())
+}
+
+/// What is owed to `ids` and to every creator owed anything (SPEC §9).
+pub fn owed(ids: &[i64]) -> Result<HashMap<i64, i64>> {
+    let mut out = HashMap::new();
+    spi_read::for_each_row(OWED_SQL, &[ids.to_vec().into()], |r| {
+        out.insert(r.req::<i64>(0)?, r.req::<i64>(1)?);
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Per creator, (earned, paid) under the key of `first_run` so far.
+pub fn key_totals(first_run: i64) -> Result<HashMap<i64, (i64, i64)>> {
+    let mut out = HashMap::new();
+    spi_read::for_each_row(KEY_TOTALS_SQL, &[first_run.into()], |r| {
+        out.insert(r.req::<i64>(0)?, (r.req::<i64>(1)?, r.req::<i64>(2)?));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The pool of the key's latest correction, else of its first run.
+pub fn key_pool(first_run: i64) -> Result<i64> {
+    spi_read::first(KEY_POOL_SQL, &[first_run.into()], |r| r.req::<i64>(0))?
+        .ok_or_else(|| Error::Internal(format!("run {first_run} has no pool")))
 }

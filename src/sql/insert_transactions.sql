@@ -1,4 +1,4 @@
--- One pending inflow per paid creator ($1 recipients, $2 amounts, $3 payment_type).
+-- One pending inflow per paid creator ($1 recipients, $2 amounts > 0, $3 payment_type).
 -- 'pending' and 'inflow' stay untyped literals so that status/direction may be text or an enum.
 INSERT INTO @app@.transactions (recipient, amount_cents, payment_type, status, direction, created_at)
 SELECT p.recipient, p.amount, $3, 'pending', 'inflow', pg_catalog.now()

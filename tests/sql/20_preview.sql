@@ -50,11 +50,11 @@ FROM (VALUES (11, date '2025-03-10', 50), (21, '2025-03-10', 30), (31, '2025-03-
 
 -- ---- the contract of the columns (SPEC §8) ----
 SELECT is(pg_get_function_result('revenue_split_preview(bigint, int, int)'::regprocedure),
-    'TABLE(creator_id bigint, units double precision, kyc_level integer, cap_cents bigint, amount_cents bigint, capped boolean)',
-    'revenue_split_preview returns the §8 columns');
+    'TABLE(creator_id bigint, units double precision, kyc_level integer, cap_cents bigint, amount_cents bigint, capped boolean, paid_cents bigint, owed_after_cents bigint)',
+    'revenue_split_preview returns the §8 columns, then §9''s paid_cents and owed_after_cents');
 SELECT is(pg_get_function_result('revenue_split_preview_day(bigint, date)'::regprocedure),
-    'TABLE(creator_id bigint, units double precision, kyc_level integer, cap_cents bigint, amount_cents bigint, capped boolean)',
-    'revenue_split_preview_day returns the §8 columns');
+    'TABLE(creator_id bigint, units double precision, kyc_level integer, cap_cents bigint, amount_cents bigint, capped boolean, paid_cents bigint, owed_after_cents bigint)',
+    'revenue_split_preview_day returns the §8 columns, then §9''s paid_cents and owed_after_cents');
 
 -- ---- daily previews ----
 

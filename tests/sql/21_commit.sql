@@ -40,11 +40,11 @@ FROM (VALUES (11, date '2025-05-10', 50), (21, '2025-05-10', 30), (31, '2025-05-
      generate_series(1, x.n) g;
 
 SELECT is(pg_get_function_result('revenue_split_commit(bigint, int, int)'::regprocedure),
-    'TABLE(run_id bigint, status text, period_start date, period_end date, pool_cents bigint, creators integer, allocated_cents bigint, unallocated_cents bigint, total_units double precision)',
-    'revenue_split_commit returns the §8 row');
+    'TABLE(run_id bigint, status text, period_start date, period_end date, pool_cents bigint, creators integer, allocated_cents bigint, unallocated_cents bigint, total_units double precision, paid_cents bigint, owed_cents bigint)',
+    'revenue_split_commit returns the §8 row, then §9''s paid_cents and owed_cents');
 SELECT is(pg_get_function_result('revenue_split_run(bigint, date, text)'::regprocedure),
-    'TABLE(run_id bigint, status text, period_start date, period_end date, pool_cents bigint, creators integer, allocated_cents bigint, unallocated_cents bigint, total_units double precision)',
-    'revenue_split_run returns the §8 row');
+    'TABLE(run_id bigint, status text, period_start date, period_end date, pool_cents bigint, creators integer, allocated_cents bigint, unallocated_cents bigint, total_units double precision, paid_cents bigint, owed_cents bigint)',
+    'revenue_split_run returns the §8 row, then §9''s paid_cents and owed_cents');
 
 -- ==== monthly commit, May 2025, pool 12,000 ====
 -- units: A 50.5, B 30.3 + 10.1 = 40.4, C 20.2, 5: 10.1, bot 0 (not in E). U = 121.2.
@@ -92,13 +92,13 @@ SELECT is((SELECT config->>'app_schema' FROM revenue_split.runs), 'public', 'mon
 SELECT results_eq(
     $$SELECT creator_id, units, kyc_level, cap_cents, amount_cents, capped FROM revenue_split.allocations
        WHERE run_id = (SELECT run_id FROM m1) ORDER BY creator_id$$,
-    $$SELECT * FROM revenue_split_preview(12000, 2025, 5) ORDER BY creator_id$$,
+    $$SELECT creator_id, units, kyc_level, cap_cents, amount_cents, capped FROM revenue_split_preview(12000, 2025, 5) ORDER BY creator_id$$,
     'monthly commit: the allocation rows are exactly what the preview shows');
 
 -- the same commit again: skipped, the earlier run, nothing written
 CREATE TEMP TABLE m2 AS SELECT * FROM revenue_split_commit(12000, 2025, 5);
 SELECT results_eq($$SELECT * FROM m2$$,
-    $$SELECT run_id, 'skipped'::text, period_start, period_end, pool_cents, creators, allocated_cents, unallocated_cents, total_units FROM m1$$,
+    $$SELECT run_id, 'skipped'::text, period_start, period_end, pool_cents, creators, allocated_cents, unallocated_cents, total_units, paid_cents, owed_cents FROM m1$$,
     'monthly commit again: status skipped, same run_id and totals');
 -- a different pool for the same month: the same run key, but not the same run -> 23505 naming
 -- pool, the earlier run and both values (SPEC §6.2, 0.3.0), nothing written
@@ -165,7 +165,7 @@ SELECT results_eq(
 
 -- the same daily run again (default and explicit payment_type): skipped, same run, nothing written
 SELECT results_eq($$SELECT * FROM revenue_split_run(10000, '2025-05-10')$$,
-    $$SELECT run_id, 'skipped'::text, period_start, period_end, pool_cents, creators, allocated_cents, unallocated_cents, total_units FROM d1$$,
+    $$SELECT run_id, 'skipped'::text, period_start, period_end, pool_cents, creators, allocated_cents, unallocated_cents, total_units, paid_cents, owed_cents FROM d1$$,
     'daily run again: skipped, same run_id and totals');
 SELECT results_eq($$SELECT run_id, status FROM revenue_split_run(10000, '2025-05-10', 'revenue_split')$$,
     $$SELECT run_id, 'skipped'::text FROM d1$$,

@@ -1,0 +1,125 @@
+//! Who takes part in a run's payment step, and with what (SPEC §9).
+//!
+//! Pure Rust (no pgrx): `run` reads what is owed and what the key paid so far, and this
+//! module turns a run's earnings into the `policy::Participant`s that `policy::settle` pays.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::{kyc_cap, Config};
+use crate::engine::units::Creator;
+use crate::money::payout::PayoutRow;
+use crate::money::policy::Participant;
+
+/// A creator's cap and bot flag as the payment step sees them now: the cap of its current
+/// `kyc_level` (0 without a users row, SPEC §4.4).
+pub fn standing(cfg: &Config, creator: Option<&Creator>) -> (Option<i64>, bool) {
+    match creator {
+        Some(c) => (kyc_cap(cfg, c.kyc_level), c.likely_bot),
+        None => (Some(0), false),
+    }
+}
+
+/// The participants of a payment step: every creator with `earned` ≠ 0 in this run (an
+/// amount for a commit, a delta for a correction) or with money owed, in creator order.
+/// `key_paid` is what this run key paid each creator so far (0 for a first commit).
+pub fn participants(
+    earned: &BTreeMap<i64, i64>,
+    owed: &HashMap<i64, i64>,
+    key_paid: &HashMap<i64, i64>,
+    standing: impl Fn(i64) -> (Option<i64>, bool),
+) -> Vec<Participant> {
+    let mut ids: Vec<i64> = earned.iter().filter(|(_, e)| **e != 0).map(|(id, _)| *id).collect();
+    ids.extend(owed.iter().filter(|(_, o)| **o > 0).map(|(id, _)| *id));
+    ids.sort_unstable();
+    ids.dedup();
+    ids.into_iter()
+        .map(|id| {
+            let (cap_cents, likely_bot) = standing(id);
+            Participant {
+                creator_id: id,
+                earned_cents: earned.get(&id).copied().unwrap_or(0),
+                owed_before_cents: owed.get(&id).copied().unwrap_or(0),
+                cap_cents,
+                paid_under_key_cents: key_paid.get(&id).copied().unwrap_or(0),
+                likely_bot,
+            }
+        })
+        .collect()
+}
+
+/// A run's earnings per creator (its allocation's amounts).
+pub fn earned_of(rows: &[PayoutRow]) -> BTreeMap<i64, i64> {
+    rows.iter().map(|r| (r.creator_id, r.amount_cents)).collect()
+}
+
+/// One creator of a correction (SPEC §9): what its key earned so far, the recomputed target,
+/// and the difference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delta {
+    pub creator_id: i64,
+    pub earned_cents: i64,
+    pub target_cents: i64,
+    pub delta_cents: i64,
+}
+
+/// Targets against what the key earned so far, for every creator where either is not 0, in
+/// creator order. `None` when a difference overflows (unreachable with cents that fit a pool).
+pub fn deltas(targets: &BTreeMap<i64, i64>, earned: &HashMap<i64, i64>) -> Option<Vec<Delta>> {
+    let mut ids: Vec<i64> = targets.keys().copied().collect();
+    ids.extend(earned.keys().copied());
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::new();
+    for id in ids {
+        let target_cents = targets.get(&id).copied().unwrap_or(0);
+        let earned_cents = earned.get(&id).copied().unwrap_or(0);
+        if target_cents == 0 && earned_cents == 0 {
+            continue;
+        }
+        out.push(Delta { creator_id: id, earned_cents, target_cents, delta_cents: target_cents.checked_sub(earned_cents)? });
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owed_creators_take_part_without_earnings() {
+        let earned: BTreeMap<i64, i64> = [(1, 100), (2, 0), (3, -40)].into_iter().collect();
+        let owed: HashMap<i64, i64> = [(3, 10), (4, 25), (5, 0)].into_iter().collect();
+        let key_paid: HashMap<i64, i64> = [(3, 60)].into_iter().collect();
+        let p = participants(&earned, &owed, &key_paid, |id| (Some(id * 1000), id == 4));
+        let got: Vec<(i64, i64, i64, Option<i64>, i64, bool)> = p
+            .iter()
+            .map(|p| (p.creator_id, p.earned_cents, p.owed_before_cents, p.cap_cents, p.paid_under_key_cents, p.likely_bot))
+            .collect();
+        // 2 earned nothing and is owed nothing; 5 is owed 0: neither takes part.
+        assert_eq!(got, vec![(1, 100, 0, Some(1000), 0, false), (3, -40, 10, Some(3000), 60, false), (4, 0, 25, Some(4000), 0, true)]);
+    }
+
+    #[test]
+    fn deltas_cover_every_creator_with_earnings_or_a_target() {
+        let targets: BTreeMap<i64, i64> = [(1, 10_000), (2, 0), (5, 7)].into_iter().collect();
+        let earned: HashMap<i64, i64> = [(1, 6_000), (2, 4_000), (9, 0)].into_iter().collect();
+        let d = deltas(&targets, &earned).unwrap();
+        assert_eq!(
+            d,
+            vec![
+                Delta { creator_id: 1, earned_cents: 6_000, target_cents: 10_000, delta_cents: 4_000 },
+                Delta { creator_id: 2, earned_cents: 4_000, target_cents: 0, delta_cents: -4_000 },
+                Delta { creator_id: 5, earned_cents: 0, target_cents: 7, delta_cents: 7 },
+            ]
+        );
+        assert_eq!(deltas(&targets, &[(1, 10_000), (5, 7)].into_iter().collect()).unwrap().iter().filter(|d| d.delta_cents != 0).count(), 0);
+    }
+
+    #[test]
+    fn standing_without_users_row_is_cap_zero() {
+        let cfg = Config::default();
+        assert_eq!(standing(&cfg, None), (Some(0), false));
+        let bot = Creator { kyc_level: Some(3), trust_score: None, likely_bot: true };
+        assert_eq!(standing(&cfg, Some(&bot)), (None, true));
+    }
+}
