@@ -1,16 +1,23 @@
 //! `revenue_split_doctor()`: a read-only health report of a deployment. Each check reports
-//! instead of raising, so one problem does not hide the others. Reads only the catalogs and
-//! revenue_split's own tables (through `signals` for the application tables' shapes).
+//! instead of raising, so one problem does not hide the others. Reads only the catalogs,
+//! revenue_split's own tables (through `signals` for the application tables' shapes) and
+//! pg_cron's `cron.job`.
 
 use pgrx::prelude::*;
 use pgrx::spi::SpiClient;
 
 use crate::config::Config;
-use crate::errors::Result;
 use crate::engine::signals::{self, spi_error, AppTables};
+use crate::errors::Result;
+use crate::spi_read;
 
 const PRIVILEGES_SQL: &str = include_str!("sql/doctor_privileges.sql");
+const RLS_SQL: &str = include_str!("sql/doctor_rls.sql");
+const CRON_SQL: &str = include_str!("sql/doctor_cron.sql");
 const RUNS_SQL: &str = include_str!("sql/doctor_runs.sql");
+
+/// The application tables whose row-level security the doctor reports.
+const APP_TABLES: [&str; 4] = ["users", "videos", "event", "transactions"];
 
 /// One row of the report: `status` is `ok`, `warning`, `error` or `info`.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,10 +76,11 @@ pub fn report() -> Result<Vec<Check>> {
             Some(tables) => {
                 check_tables(&mut out, &tables, &cfg);
                 check_index(client, &mut out, &cfg, tables.contains_key("event"))?;
+                check_rls(&mut out, &cfg)?;
             }
         }
         check_privileges(client, &mut out)?;
-        check_cron(client, &mut out)?;
+        check_cron(&mut out)?;
         check_runs(client, &mut out)?;
         Ok(out)
     })
@@ -162,42 +170,191 @@ fn check_privileges(client: &SpiClient<'_>, out: &mut Vec<Check>) -> Result<()> 
         open.push(format!("{object} → {role}"));
     }
     out.push(if open.is_empty() {
-        row("privileges", "ok", "nothing is open to PUBLIC, anon or authenticated")
+        row(
+            "privileges",
+            "ok",
+            "no function, schema, table, view or sequence of revenue_split is open to PUBLIC, anon or authenticated",
+        )
     } else {
         row("privileges", "error", format!("open: {}", open.join(", ")))
     });
     Ok(())
 }
 
-fn check_cron(client: &SpiClient<'_>, out: &mut Vec<Check>) -> Result<()> {
-    let has_cron = !client
-        .select("SELECT 1 FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'pg_cron'", None, &[])
-        .map_err(spi_error)?
-        .is_empty();
-    if !has_cron {
-        out.push(row("pg_cron job", "info", "pg_cron is not installed in this database"));
+/// Row-level security on the application tables: the functions run with `row_security = off`
+/// (SPEC §1), so a payout role that a policy would filter gets 42501 instead of a payout from
+/// a subset of the rows. Payout roles: the members of revenue_split_admin and the caller.
+fn check_rls(out: &mut Vec<Check>, cfg: &Config) -> Result<()> {
+    let rows = spi_read::collect(RLS_SQL, &[cfg.app_schema.as_str().into(), APP_TABLES.to_vec().into()], |r| {
+        Ok((r.req::<String>(0)?, r.req::<bool>(1)?, r.req::<String>(2)?, r.get::<String>(3)?))
+    })?;
+    if rows.is_empty() {
+        out.push(row(
+            "row-level security",
+            "ok",
+            format!("not enabled on any application table ({}) in schema {}", APP_TABLES.join(", "), cfg.app_schema),
+        ));
         return Ok(());
     }
-    let jobs = client
-        .select(
-            "SELECT j.jobid::int8, j.schedule::text FROM cron.job j \
-             WHERE j.command OPERATOR(pg_catalog.~~) '%revenue_split_commit%' ORDER BY j.jobid",
-            None,
-            &[],
-        )
-        .map_err(spi_error)?;
-    let mut found = Vec::new();
-    for r in jobs {
-        let id = r.get::<i64>(1).map_err(spi_error)?.unwrap_or_default();
-        let schedule: String = r.get(2).map_err(spi_error)?.unwrap_or_default();
-        found.push(format!("job {id} '{schedule}'"));
+    let schema = pgrx::spi::quote_identifier(&cfg.app_schema);
+    for group in rows.chunk_by(|a, b| a.0 == b.0) {
+        let (table, forced) = (&group[0].0, group[0].1);
+        let (mut filtered, mut bypassing) = (Vec::new(), Vec::new());
+        for (_, _, role, bypass) in group {
+            match bypass {
+                None => filtered.push(role.clone()),
+                Some(why) => bypassing.push(format!("{role} ({why})")),
+            }
+        }
+        let name = format!("{schema}.{}", pgrx::spi::quote_identifier(table));
+        let state = if forced { "enabled and forced" } else { "enabled" };
+        let check = format!("row-level security {table}");
+        let bypassing = if bypassing.is_empty() { "none".to_string() } else { bypassing.join(", ") };
+        out.push(if filtered.is_empty() {
+            row(&check, "ok", format!("{name}: row-level security {state}; bypassing roles: {bypassing}"))
+        } else {
+            row(
+                &check,
+                "warning",
+                format!(
+                    "{name}: row-level security {state}; filtered roles: {}; bypassing roles: {bypassing}. \
+                     revenue_split refuses the filtered roles' calls with 42501 rather than pay from a subset \
+                     of the rows: ALTER ROLE ... BYPASSRLS, or ALTER TABLE {name} DISABLE ROW LEVEL SECURITY",
+                    filtered.join(", ")
+                ),
+            )
+        });
     }
-    out.push(if found.is_empty() {
-        row("pg_cron job", "warning", "no cron.job runs revenue_split_commit; see README \"Schedule it with pg_cron\"")
+    Ok(())
+}
+
+/// pg_cron jobs that pay: monthly `revenue_split_commit`, daily `revenue_split_run`, in this
+/// database or, through `cron.schedule_in_database`, in another one (`cron.job.database`).
+fn check_cron(out: &mut Vec<Check>) -> Result<()> {
+    let text =
+        |sql: &str| -> Result<Option<String>> { Ok(spi_read::first(sql, &[], |r| r.get::<String>(0))?.flatten()) };
+    let here = text("SELECT pg_catalog.current_database()::text")?.unwrap_or_default();
+    if text("SELECT pg_catalog.to_regclass('cron.job')::text")?.is_none() {
+        // pg_cron keeps its jobs in one database, cron.database_name: a setting that exists
+        // once the library is loaded, and that only superusers and members of
+        // pg_read_all_settings may read (pg_settings hides it from the others).
+        let cron_db = "SELECT s.setting FROM pg_catalog.pg_settings s \
+                       WHERE s.name OPERATOR(pg_catalog.=) 'cron.database_name'";
+        let detail = match text(cron_db)? {
+            Some(db) if db == here => {
+                "pg_cron is loaded for this database (cron.database_name) but not installed: CREATE EXTENSION pg_cron"
+                    .to_string()
+            }
+            Some(db) if !db.is_empty() => format!(
+                "pg_cron keeps its jobs in database {db} (cron.database_name), which this report cannot read: \
+                 there, SELECT jobid, schedule, command FROM cron.job WHERE database = '{here}' lists the jobs \
+                 scheduled for this database with cron.schedule_in_database"
+            ),
+            _ => "pg_cron is not installed in this database".to_string(),
+        };
+        out.push(row("pg_cron job", "info", detail));
+        return Ok(());
+    }
+    // cron.job has a row-level security policy (each user sees its own jobs), and our
+    // functions run with row_security = off, under which a filtered read fails: turn it on for
+    // this read (the function's SET clause restores the setting when it returns anyway).
+    let previous = text("SELECT pg_catalog.current_setting('row_security')")?.unwrap_or_else(|| "off".into());
+    text("SELECT pg_catalog.set_config('row_security', 'on', true)")?;
+    let jobs = spi_read::collect(CRON_SQL, &[], |r| {
+        Ok(CronJob {
+            id: r.req::<i64>(0)?,
+            schedule: r.req::<String>(1)?,
+            database: r.req::<String>(2)?,
+            username: r.req::<String>(3)?,
+            active: r.get::<bool>(4)?.unwrap_or(true),
+            monthly: r.req::<bool>(5)?,
+            daily: r.req::<bool>(6)?,
+            here: r.req::<bool>(7)?,
+            payout_role: r.get::<bool>(8)?,
+        })
+    });
+    spi_read::first("SELECT pg_catalog.set_config('row_security', $1, true)", &[previous.as_str().into()], |_| Ok(()))?;
+    let jobs = jobs?;
+    let own_only = spi_read::first("SELECT pg_catalog.row_security_active('cron.job')", &[], |r| r.get::<bool>(0))?
+        .flatten()
+        .unwrap_or(false);
+    let visibility = if own_only { " (pg_cron shows this role only its own jobs)" } else { "" };
+
+    let (mine, elsewhere): (Vec<&CronJob>, Vec<&CronJob>) = jobs.iter().partition(|j| j.here);
+    let mut problems: Vec<String> = jobs.iter().filter_map(CronJob::problem).collect();
+    if !mine.is_empty() && mine.iter().all(|j| !j.active) {
+        problems.push("every job for this database is inactive (cron.job.active = false)".to_string());
+    }
+    let list = |jobs: &[&CronJob]| jobs.iter().map(|j| j.describe()).collect::<Vec<_>>().join(", ");
+    let mut detail = Vec::new();
+    if !mine.is_empty() {
+        detail.push(list(&mine));
+    }
+    if !elsewhere.is_empty() {
+        detail.push(format!("for other databases (cron.schedule_in_database): {}", list(&elsewhere)));
+    }
+    let detail = detail.join("; ");
+    out.push(if jobs.is_empty() {
+        row(
+            "pg_cron job",
+            "warning",
+            format!(
+                "no cron.job calls revenue_split_commit (monthly) or revenue_split_run (daily){visibility}; see \
+                 README \"Schedule it with pg_cron\""
+            ),
+        )
+    } else if !problems.is_empty() {
+        row("pg_cron job", "warning", format!("{}; {detail}", problems.join("; ")))
+    } else if mine.is_empty() {
+        row("pg_cron job", "info", format!("no job calls revenue_split in this database{visibility}; {detail}"))
     } else {
-        row("pg_cron job", "ok", found.join(", "))
+        row("pg_cron job", "ok", detail)
     });
     Ok(())
+}
+
+/// One `cron.job` row that calls revenue_split.
+struct CronJob {
+    id: i64,
+    schedule: String,
+    database: String,
+    username: String,
+    active: bool,
+    monthly: bool,
+    daily: bool,
+    /// `cron.job.database` is the current database.
+    here: bool,
+    /// Whether the job's user may call the functions; `None`: the role does not exist.
+    payout_role: Option<bool>,
+}
+
+impl CronJob {
+    fn describe(&self) -> String {
+        let what: Vec<&str> = [(self.monthly, "monthly revenue_split_commit"), (self.daily, "daily revenue_split_run")]
+            .into_iter()
+            .filter_map(|(yes, what)| yes.then_some(what))
+            .collect();
+        format!(
+            "job {} '{}' {} as {}{}{}",
+            self.id,
+            self.schedule,
+            what.join(" + "),
+            self.username,
+            if self.here { String::new() } else { format!(" in database {}", self.database) },
+            if self.active { "" } else { " (inactive)" }
+        )
+    }
+
+    fn problem(&self) -> Option<String> {
+        match self.payout_role {
+            Some(true) => None,
+            Some(false) => Some(format!(
+                "job {} runs as {}, which is not a member of revenue_split_admin: its calls are refused with 42501",
+                self.id, self.username
+            )),
+            None => Some(format!("job {} runs as {}, a role that does not exist", self.id, self.username)),
+        }
+    }
 }
 
 fn check_runs(client: &SpiClient<'_>, out: &mut Vec<Check>) -> Result<()> {

@@ -32,6 +32,9 @@ pub enum Error {
     RowSecurity { schema: String, table: String, role: String },
     /// A repeat of a run key with another pool than the key's first run (23505).
     PoolMismatch { kind: &'static str, period_start: String, run_id: i64, earlier_pool: i64, pool: i64 },
+    /// The database's extension objects are of another version than this library (55000):
+    /// the package was upgraded but not `ALTER EXTENSION revenue_split UPDATE`.
+    SchemaVersion { installed: String },
     /// A correction of a run key that has no run (22023).
     NothingToCorrect { kind: &'static str, period_start: String, payment_type: String },
     /// An adoption of a run key that already has a run (22023).
@@ -132,14 +135,23 @@ impl Error {
             Error::RowSecurity { schema, table, role } => (
                 ERRCODE_INSUFFICIENT_PRIVILEGE,
                 format!("row-level security would hide rows of \"{schema}\".\"{table}\" from role \"{role}\""),
-                Some("revenue_split reads the application tables with row_security = off and never computes a payout from a subset of the rows.".into()),
-                Some(format!("Run it as a role with BYPASSRLS, or add a policy for role \"{role}\" that shows every row (USING (true)); see README \"Supabase (self-hosted)\".")),
+                Some("revenue_split reads the application tables with row_security = off and never computes a payout from a subset of the rows; with row_security off, any table whose policies apply to the role is refused, whatever the policies say.".into()),
+                Some(format!("Run it as a role that row-level security does not apply to: one with BYPASSRLS (e.g. ALTER ROLE \"{role}\" BYPASSRLS), or the table's owner when the table does not FORCE ROW LEVEL SECURITY; see README \"Supabase (self-hosted)\".")),
             ),
             Error::PoolMismatch { kind, period_start, run_id, earlier_pool, pool } => (
                 ERRCODE_UNIQUE_VIOLATION,
                 format!("{kind} run of {period_start} was already committed as run {run_id} with pool {earlier_pool}, not pool {pool}"),
                 Some("A run key is paid once; a repeat must use the pool it was first committed with. Nothing was written.".into()),
                 Some(format!("To pay a different pool for it, preview and post a correction: revenue_split_correct with pool => {pool} (SPEC §9).")),
+            ),
+            Error::SchemaVersion { installed } => (
+                ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
+                format!(
+                    "revenue_split {installed} is installed in this database, but the server loaded the {} library",
+                    env!("CARGO_PKG_VERSION")
+                ),
+                Some("The package was upgraded; the database's extension objects were not. Nothing was computed or written.".into()),
+                Some("Run: ALTER EXTENSION revenue_split UPDATE;".into()),
             ),
             Error::NothingToCorrect { kind, period_start, payment_type } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,

@@ -25,6 +25,7 @@ use crate::spi_read::CallSnapshot;
 /// The units of one day (SPEC §3–4): `revenue_split_video_units` / `revenue_split_units`.
 pub fn day_units(period: &Period) -> Result<Option<DayUnits>> {
     Spi::connect(|client| {
+        ledger::check_version(client)?;
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
         let mut s = signals::gather(client, &cfg, period, false)?;
@@ -49,6 +50,7 @@ pub struct PreviewRow {
 /// one row per creator with units, and one per creator taking part only through owed money.
 pub fn preview(period: &Period, pool_cents: i64) -> Result<Vec<PreviewRow>> {
     Spi::connect(|client| {
+        ledger::check_version(client)?;
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
         let (p, mut users) = compute(client, &cfg, period, pool_cents, false)?;
@@ -62,6 +64,7 @@ pub fn preview(period: &Period, pool_cents: i64) -> Result<Vec<PreviewRow>> {
 /// runs use the configured `monthly_payment_type`, which is not part of their run key.
 pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<RunRow> {
     Spi::connect_mut(|client| {
+        ledger::check_version(client)?;
         ledger::refuse_unfinished(client, period)?;
         let key = RunKey { period, payment_type };
         let _snapshot = lock(client, &key)?;
@@ -163,6 +166,7 @@ fn recompute(client: &SpiClient<'_>, key: &RunKey<'_>, pool: Option<i64>) -> Res
 /// What a correction of the key would change, without writing.
 pub fn preview_correction(period: &Period, payment_type: &str, pool: Option<i64>) -> Result<Vec<CorrectionPreviewRow>> {
     Spi::connect(|client| {
+        ledger::check_version(client)?;
         let key = RunKey { period, payment_type };
         let r = recompute(client, &key, pool)?;
         Ok(allocation_rows(&r)
@@ -181,6 +185,7 @@ pub fn preview_correction(period: &Period, payment_type: &str, pool: Option<i64>
 /// Corrects a committed (or adopted) run key with the data as it is now (SPEC §9).
 pub fn correct(period: &Period, payment_type: &str, pool: Option<i64>) -> Result<CorrectionRow> {
     Spi::connect_mut(|client| {
+        ledger::check_version(client)?;
         ledger::refuse_unfinished(client, period)?;
         let key = RunKey { period, payment_type };
         let _snapshot = lock(client, &key)?;
@@ -236,6 +241,7 @@ pub fn adopt(
     payment_type: &str,
 ) -> Result<RunRow> {
     Spi::connect_mut(|client| {
+        ledger::check_version(client)?;
         // A daily key includes its payment type; a month's does not.
         let key = RunKey { period, payment_type };
         let _snapshot = lock(client, &key)?;
@@ -333,13 +339,13 @@ fn settle_run(
     key_paid: &HashMap<i64, i64>,
 ) -> Result<(Vec<Posting>, HashMap<i64, Creator>)> {
     let owed = ledger::owed(&earned.keys().copied().collect::<Vec<_>>())?;
-    let mut unknown: Vec<i64> = earned.keys().chain(owed.keys()).filter(|id| !users.contains_key(id)).copied().collect();
+    let mut unknown: Vec<i64> =
+        earned.keys().chain(owed.keys()).filter(|id| !users.contains_key(id)).copied().collect();
     unknown.sort_unstable();
     unknown.dedup();
     let more = signals::read_creators(cfg, unknown)?;
-    let parts = step::participants(earned, &owed, key_paid, |id| {
-        step::standing(cfg, users.get(&id).or_else(|| more.get(&id)))
-    });
+    let parts =
+        step::participants(earned, &owed, key_paid, |id| step::standing(cfg, users.get(&id).or_else(|| more.get(&id))));
     Ok((settle(cfg.min_payout_cents, &parts)?, more))
 }
 

@@ -27,8 +27,7 @@ fn revenue_split_preview_correction(
     ),
 > {
     let rows = or_report(
-        explicit_month(year, month)
-            .and_then(|period| run::preview_correction(&period, "", check_optional_pool(pool)?)),
+        explicit_month(year, month).and_then(|period| run::preview_correction(&period, "", check_optional_pool(pool)?)),
         function_name!(),
     );
     TableIterator::new(rows.into_iter().map(preview_row))

@@ -7,7 +7,9 @@
 //! blocked, so the backend's signal handlers (cancel, timeouts, termination) only ever run
 //! on the backend's own thread, and interrupts keep working there as before. If the thread
 //! cannot be spawned the pass runs inline. Dropping a `Pass` (e.g. while a Postgres error
-//! unwinds) closes the channel and joins the worker, which then stops at once.
+//! unwinds) closes the channel and joins the worker, which then stops at once. The worker
+//! stops early on an out-of-order event or a refused allocation ([`PassError`]), and the
+//! backend gets that error back from its next `add` or from `finish`.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
@@ -16,7 +18,7 @@ use std::thread::JoinHandle;
 
 use crate::engine::stream::{Accumulator, Event};
 use crate::engine::units::PeriodSignals;
-use crate::engine::window::OutOfOrder;
+use crate::engine::window::PassError;
 
 /// Events per batch: large enough that channel traffic is negligible, small enough that a
 /// batch (56 bytes an event) stays in cache.
@@ -33,7 +35,7 @@ pub struct Pass {
     /// `None` once the worker has failed (or the pass is finished).
     mode: Option<Mode>,
     /// Why the worker stopped early.
-    failed: Option<OutOfOrder>,
+    failed: Option<PassError>,
 }
 
 enum Mode {
@@ -48,12 +50,12 @@ struct Worker {
     /// `None` once the worker has stopped.
     tx: Option<SyncSender<Vec<Event>>>,
     spare: Receiver<Vec<Event>>,
-    handle: Option<JoinHandle<Result<Output, OutOfOrder>>>,
+    handle: Option<JoinHandle<Result<Output, PassError>>>,
 }
 
 impl Worker {
     /// Closes the channel and waits for the worker's result.
-    fn join(&mut self) -> Result<Output, OutOfOrder> {
+    fn join(&mut self) -> Result<Output, PassError> {
         self.tx = None;
         match self.handle.take().map(JoinHandle::join) {
             Some(Ok(result)) => result,
@@ -76,10 +78,16 @@ impl Pass {
         let (acc_tx, acc_rx) = sync_channel::<Accumulator>(1);
         let abandon = Arc::new(AtomicBool::new(false));
         let abandon_worker = abandon.clone();
+        #[cfg(test)]
+        let limit = crate::engine::mem::test_limit();
         let spawned = with_signals_blocked(|| {
-            std::thread::Builder::new().name("revenue_split".into()).spawn(move || match acc_rx.recv() {
-                Ok(acc) => work(acc, rx, spare_tx, &abandon_worker),
-                Err(_) => unreachable!("the accumulator is sent right after the spawn"),
+            std::thread::Builder::new().name("revenue_split".into()).spawn(move || {
+                #[cfg(test)]
+                crate::engine::mem::set_test_limit(limit);
+                match acc_rx.recv() {
+                    Ok(acc) => work(acc, rx, spare_tx, &abandon_worker),
+                    Err(_) => unreachable!("the accumulator is sent right after the spawn"),
+                }
             })
         });
         let Ok(handle) = spawned else { return Pass::inline(acc) };
@@ -104,7 +112,7 @@ impl Pass {
     }
 
     /// The error that stopped the worker (the pass has no mode left only after one).
-    fn failure(&self) -> OutOfOrder {
+    fn failure(&self) -> PassError {
         match self.failed {
             Some(e) => e,
             None => unreachable!("a pass without a mode has failed"),
@@ -113,7 +121,7 @@ impl Pass {
 
     /// Adds one event (see `Accumulator::add`). With a worker, an error surfaces some
     /// batches after the event that caused it, and every later call repeats it.
-    pub fn add(&mut self, e: Event) -> Result<(), OutOfOrder> {
+    pub fn add(&mut self, e: Event) -> Result<(), PassError> {
         match &mut self.mode {
             Some(Mode::Inline(acc)) => acc.add(&e),
             Some(Mode::Worker(w)) => {
@@ -126,7 +134,7 @@ impl Pass {
                 if w.tx.as_ref().is_some_and(|tx| tx.send(full).is_ok()) {
                     return Ok(());
                 }
-                // The worker stopped early: only an out-of-order event does that.
+                // The worker stopped early: only an error does that.
                 let e = match w.join() {
                     Err(e) => e,
                     Ok(_) => unreachable!("a worker stops early only with an error"),
@@ -140,9 +148,9 @@ impl Pass {
     }
 
     /// Ends the pass: the signals and the cohort videos whose early window lies outside it.
-    pub fn finish(mut self) -> Result<Output, OutOfOrder> {
+    pub fn finish(mut self) -> Result<Output, PassError> {
         match self.mode.take() {
-            Some(Mode::Inline(acc)) => Ok(acc.finish()),
+            Some(Mode::Inline(acc)) => Ok(acc.finish()?),
             Some(Mode::Worker(mut w)) => {
                 if let Some(tx) = &w.tx {
                     // A failed send means the worker already stopped; join tells why.
@@ -168,13 +176,13 @@ impl Drop for Pass {
     }
 }
 
-/// The worker: aggregate batches until the channel closes or an event is out of order.
+/// The worker: aggregate batches until the channel closes or an event fails.
 fn work(
     mut acc: Accumulator,
     rx: Receiver<Vec<Event>>,
     spare: Sender<Vec<Event>>,
     abandon: &AtomicBool,
-) -> Result<Output, OutOfOrder> {
+) -> Result<Output, PassError> {
     while let Ok(mut batch) = rx.recv() {
         if abandon.load(Ordering::Relaxed) {
             return Ok(Output::default()); // nobody reads it: the pass was dropped
@@ -185,7 +193,7 @@ fn work(
         batch.clear();
         let _ = spare.send(batch);
     }
-    Ok(acc.finish())
+    Ok(acc.finish()?)
 }
 
 /// Runs `f` (which starts a thread) with every signal blocked on this thread, so the new
@@ -217,7 +225,7 @@ mod tests {
         for v in 1..=50 {
             videos.insert(v, VideoInfo { creator_id: Some(v % 7), created_at: Some(v * 1_000_000) });
         }
-        Accumulator::new(0, 3, 7_200_000_000, videos)
+        Accumulator::new(0, 3, 7_200_000_000, videos).unwrap()
     }
 
     fn events(n: i64) -> Vec<Event> {
@@ -234,12 +242,8 @@ mod tests {
             .collect()
     }
 
-    fn run(threaded: bool, evs: &[Event]) -> Result<Output, OutOfOrder> {
-        let mut p = Pass::start(acc(), threaded);
-        for e in evs {
-            p.add(*e)?;
-        }
-        p.finish()
+    fn run(threaded: bool, evs: &[Event]) -> Result<Output, PassError> {
+        run_with(acc(), threaded, evs)
     }
 
     fn canonical(mut o: Output) -> String {
@@ -267,14 +271,43 @@ mod tests {
         let mut late = evs[evs.len() - 1];
         late.ts = 0;
         evs.insert(BATCH + 10, late);
-        assert!(run(true, &evs).is_err());
-        assert!(run(false, &evs).is_err());
+        assert!(matches!(run(true, &evs), Err(PassError::OutOfOrder { day: 0, .. })));
+        assert!(matches!(run(false, &evs), Err(PassError::OutOfOrder { day: 0, .. })));
         // Also when the bad event is in the last, partial batch.
         let mut evs = events(100);
         let mut late = evs[99];
         late.ts = 0;
         evs.push(late);
-        assert!(run(true, &evs).is_err());
+        assert!(matches!(run(true, &evs), Err(PassError::OutOfOrder { day: 0, .. })));
+    }
+
+    #[test]
+    fn a_refused_allocation_is_reported_from_the_worker() {
+        use crate::engine::mem::set_test_limit;
+        // Each event its own device: a day's (video, device) tallies outgrow a 100 kB limit
+        // (the test hook, which the worker inherits) within the first batches.
+        let evs: Vec<Event> = (0..4 * BATCH as i64)
+            .map(|i| Event::new(1 + i % 50, 6 * DAY_US + i, EventType::View, Some(i as u128), None))
+            .collect();
+        let before = set_test_limit(100_000);
+        let threaded = run_with(acc(), true, &evs);
+        let inline = run_with(acc(), false, &evs);
+        set_test_limit(before);
+        let Err(PassError::Alloc(e)) = threaded else { panic!("{:?}", threaded.map(|_| ())) };
+        assert_eq!(e.what, "a day's views per video and device");
+        assert!(e.bytes > 100_000, "{e:?}");
+        assert_eq!(inline.map(|_| ()), Err(PassError::Alloc(e)), "inline and worker fail alike");
+        // The same events without the limit go through.
+        assert!(run(true, &evs).is_ok());
+    }
+
+    /// Adds `evs` to a pass over `acc`: the first error (from `add` or `finish`), or the output.
+    fn run_with(acc: Accumulator, threaded: bool, evs: &[Event]) -> Result<Output, PassError> {
+        let mut p = Pass::start(acc, threaded);
+        for e in evs {
+            p.add(*e)?;
+        }
+        p.finish()
     }
 
     #[test]

@@ -20,9 +20,11 @@ use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::engine::early::{EarlyWindows, Scan};
+use crate::engine::mem::{room_in_map, AllocError};
 use crate::engine::pipeline::Pass;
 use crate::engine::stream::{day_start_us, key_hash, Accumulator, Event, EventType, VideoInfo, DAY_US};
 use crate::engine::units::{parse_trust_score, Creator, EarlyViews, PeriodSignals};
+use crate::engine::window::PassError;
 use crate::errors::{Error, Result};
 use crate::period::Period;
 use crate::spi_read::{self, stream_rows, text_bytes};
@@ -242,9 +244,11 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     let end = to_pg_date(period.end);
 
     // 1. The videos, joined to events in memory (a hash join in SQL would cost more per event).
+    //    The map grows with the table, so it reserves its room fallibly (53200 when refused).
     let mut videos: FxHashMap<i64, VideoInfo> = FxHashMap::default();
     stream_rows(&with_schema(VIDEOS_SQL, cfg), &[], |v, n| {
         let created_at = (!n[2]).then(|| v[2].value() as i64).filter(|t| *t != i64::MAX && *t != i64::MIN);
+        room_in_map(&mut videos, "the videos").map_err(out_of_memory)?;
         videos.insert(v[0].value() as i64, VideoInfo { creator_id: (!n[1]).then(|| v[1].value() as i64), created_at });
         Ok(())
     })?;
@@ -252,7 +256,7 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     // 2. The one pass over the events, in ts order: decoded here, aggregated on a worker.
     let early_us = cfg.early_window_seconds.saturating_mul(1_000_000);
     let pass_start = day_start_us(w0.to_pg_epoch_days());
-    let acc = Accumulator::new(pass_start, period.days(), early_us, videos);
+    let acc = Accumulator::new(pass_start, period.days(), early_us, videos).map_err(out_of_memory)?;
     let mut pass = Pass::start(acc, true);
     let events_sql = if stored_in_ts_order(cfg)? { EVENTS_SQL } else { EVENTS_BY_SORT_SQL };
     let mut days = DayProgress::new(period, pass_start, progress);
@@ -268,10 +272,10 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
             // SAFETY: columns 4 and 5 are text datums when not NULL.
             (kind == EventType::View && !n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }))
         };
-        pass.add(Event::new(v[0].value() as i64, v[1].value() as i64, kind, key(3), key(4))).map_err(out_of_order)
+        pass.add(Event::new(v[0].value() as i64, v[1].value() as i64, kind, key(3), key(4))).map_err(pass_error)
     })?;
     days.finish();
-    let (mut signals, outside) = pass.finish().map_err(out_of_order)?;
+    let (mut signals, outside) = pass.finish().map_err(pass_error)?;
 
     // 3. Early windows that reach outside the pass (videos launched before it, or at its end):
     //    one index probe per video with an event(video_id, ts) index, else a scan of their
@@ -291,8 +295,8 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
             )?;
         } else {
             let bounds = if indexes.ts { event_bounds(cfg)? } else { None };
-            let mut windows = EarlyWindows::new(&outside, early_us, bounds);
-            for scan in windows.scans(pass_start, indexes.ts) {
+            let mut windows = EarlyWindows::new(&outside, early_us, bounds).map_err(out_of_memory)?;
+            for scan in windows.scans(pass_start, indexes.ts).map_err(out_of_memory)? {
                 let (sql, args): (&str, Vec<DatumWithOid<'_>>) = match scan {
                     Scan::Span { lo, hi, ids } => {
                         (EARLY_EVENTS_SPAN_SQL, vec![timestamptz(lo)?.into(), timestamptz(hi)?.into(), ids.into()])
@@ -306,11 +310,10 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
                 stream_rows(&with_schema(sql, cfg), &args, |v, n| {
                     // SAFETY: columns 3 and 4 are text datums when not NULL.
                     let key = |i: usize| (!n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }));
-                    windows.add(v[0].value() as i64, v[1].value() as i64, key(2), key(3));
-                    Ok(())
+                    windows.add(v[0].value() as i64, v[1].value() as i64, key(2), key(3)).map_err(out_of_memory)
                 })?;
             }
-            signals.early.extend(windows.finish());
+            signals.early.extend(windows.finish().map_err(out_of_memory)?);
         }
         // Launched videos without an early view still get the formula (SPEC §3.2).
         for (id, _) in &outside {
@@ -454,8 +457,19 @@ fn timestamptz(us: i64) -> Result<TimestampWithTimeZone> {
         .map_err(|e| Error::Internal(format!("timestamp {us}: {e}")))
 }
 
-fn out_of_order(e: crate::engine::window::OutOfOrder) -> Error {
-    Error::Internal(format!("event pass out of ts order (day {} after {})", e.day, e.latest))
+/// Why the event pass stopped, as the error SQL sees.
+fn pass_error(e: PassError) -> Error {
+    match e {
+        PassError::OutOfOrder { day, latest } => {
+            Error::Internal(format!("event pass out of ts order (day {day} after {latest})"))
+        }
+        PassError::Alloc(e) => out_of_memory(e),
+    }
+}
+
+/// A data-sized allocation that was refused: SQLSTATE 53200, naming what and how many bytes.
+fn out_of_memory(e: AllocError) -> Error {
+    Error::OutOfMemory { what: e.what, bytes: e.bytes }
 }
 
 pub fn spi_error(e: spi::SpiError) -> Error {

@@ -7,13 +7,18 @@
 //! distinct keys (`window::SlidingDistinct`), and the early-window sightings of videos
 //! launched inside the pass. Device and IP strings are reduced to 128-bit XXH3 hashes (a
 //! collision among a billion keys has a probability near 10^-21), so no event allocates.
+//! What grows with the data (videos, creators, a day's tallies, the cohort rows) reserves its
+//! room fallibly (`mem`): a refused allocation ends the pass with [`PassError::Alloc`].
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::engine::early::EarlyTally;
+use crate::engine::mem::{filled_vec, reserve_map, room_in_map, room_in_vec, AllocError};
 use crate::engine::units::{PeriodSignals, VideoDay, WindowCounts};
-use crate::engine::window::{halves, mix, whole, Key, OutOfOrder, SlidingDistinct, WINDOW_DAYS};
+use crate::engine::window::{halves, mix, whole, Key, PassError, SlidingDistinct, WINDOW_DAYS};
 
 /// Microseconds in a day (timestamps are Postgres' µs since 2000-01-01 UTC).
 pub const DAY_US: i64 = 86_400_000_000;
@@ -100,6 +105,18 @@ struct DayVideo {
     top_ip: i64,
 }
 
+/// What the pass's allocations hold, as out-of-memory errors name them.
+const VIDEOS: &str = "the videos of the event pass";
+const CREATORS: &str = "the creators of the event pass";
+const CREATOR_DAILY: &str = "the creators' daily counts";
+const DAY_VIDEOS: &str = "a day's counts per video";
+const DAY_DEVICES: &str = "a day's views per video and device";
+const DAY_IPS: &str = "a day's views per video and IP";
+const COHORT: &str = "the cohort rows";
+const WINDOWS: &str = "the creators' window counts";
+const EARLY: &str = "the early-window tallies";
+const OUTSIDE: &str = "the early windows outside the pass";
+
 /// The pass over `[window_start, end)`; the period is its last `period_days` days.
 #[derive(Debug)]
 pub struct Accumulator {
@@ -121,6 +138,8 @@ pub struct Accumulator {
     day_ips: FxHashMap<(u64, u64), u32>,
     /// Per dense creator, [views, likes, comments] per window day.
     creator_daily: Vec<[i64; 3]>,
+    /// Per dense creator, the last window day whose window counts were recorded.
+    flushed: Vec<u32>,
     distinct: SlidingDistinct,
     early: FxHashMap<i64, EarlyTally>,
     out: PeriodSignals,
@@ -128,40 +147,54 @@ pub struct Accumulator {
 
 impl Accumulator {
     /// `window_start`/`end` in µs since 2000-01-01 UTC, `period_days` ≥ 1.
-    pub fn new(window_start: i64, period_days: u32, early_window_us: i64, videos: FxHashMap<i64, VideoInfo>) -> Self {
+    pub fn new(
+        window_start: i64,
+        period_days: u32,
+        early_window_us: i64,
+        videos: FxHashMap<i64, VideoInfo>,
+    ) -> Result<Self, AllocError> {
         let window_days = period_days + WINDOW_DAYS - 1;
         let mut dense: FxHashMap<i64, u32> = FxHashMap::default();
         let mut creator_ids = Vec::new();
-        let videos: FxHashMap<i64, (VideoInfo, Option<u32>)> = videos
-            .into_iter()
-            .map(|(id, info)| {
-                let idx = info.creator_id.map(|c| {
-                    *dense.entry(c).or_insert_with(|| {
+        let mut indexed: FxHashMap<i64, (VideoInfo, Option<u32>)> = FxHashMap::default();
+        reserve_map(&mut indexed, videos.len(), VIDEOS)?;
+        for (id, info) in videos {
+            let idx = match info.creator_id {
+                None => None,
+                Some(c) => Some(match dense.get(&c) {
+                    Some(&i) => i,
+                    None => {
+                        room_in_map(&mut dense, CREATORS)?;
+                        room_in_vec(&mut creator_ids, CREATORS)?;
                         creator_ids.push(c);
-                        (creator_ids.len() - 1) as u32
-                    })
-                });
-                (id, (info, idx))
-            })
-            .collect();
+                        let i = (creator_ids.len() - 1) as u32;
+                        dense.insert(c, i);
+                        i
+                    }
+                }),
+            };
+            indexed.insert(id, (info, idx));
+        }
+        drop(dense);
         let creators = creator_ids.len();
-        Accumulator {
+        Ok(Accumulator {
             window_start,
             end: window_start + i64::from(window_days) * DAY_US,
             period_days,
             window_days: window_days as usize,
             early_window_us,
-            videos,
+            videos: indexed,
             creator_ids,
             cur_day: None,
             day_videos: FxHashMap::default(),
             day_devices: FxHashMap::default(),
             day_ips: FxHashMap::default(),
-            creator_daily: vec![[0; 3]; creators * window_days as usize],
-            distinct: SlidingDistinct::new(window_days, creators),
+            creator_daily: filled_vec(creators.saturating_mul(window_days as usize), [0; 3], CREATOR_DAILY)?,
+            flushed: filled_vec(creators, u32::MAX, CREATORS)?,
+            distinct: SlidingDistinct::new(window_days, creators)?,
             early: FxHashMap::default(),
             out: PeriodSignals::default(),
-        }
+        })
     }
 
     /// Whether a video's whole early window lies inside the pass (then the pass counts it).
@@ -170,7 +203,7 @@ impl Accumulator {
     }
 
     /// Adds one event; events must come in `ts` order. Events of unknown videos are ignored.
-    pub fn add(&mut self, e: &Event) -> Result<(), OutOfOrder> {
+    pub fn add(&mut self, e: &Event) -> Result<(), PassError> {
         let Some((info, creator)) = self.videos.get(&e.video_id).copied() else { return Ok(()) };
         if e.ts < self.window_start || e.ts >= self.end {
             return Ok(());
@@ -178,9 +211,9 @@ impl Accumulator {
         let day = ((e.ts - self.window_start) / DAY_US) as u32;
         match self.cur_day {
             Some(d) if d == day => {}
-            Some(d) if d > day => return Err(OutOfOrder { day, latest: d }),
+            Some(d) if d > day => return Err(PassError::OutOfOrder { day, latest: d }),
             Some(d) => {
-                self.flush(d);
+                self.flush(d)?;
                 self.cur_day = Some(day);
             }
             None => self.cur_day = Some(day),
@@ -189,14 +222,17 @@ impl Accumulator {
         let ip = if e.kind == EventType::View { e.ip() } else { None };
         if day >= WINDOW_DAYS - 1 {
             // A period day: per-video counts and top device/IP tallies (the cohort).
+            room_in_map(&mut self.day_videos, DAY_VIDEOS)?;
             let dv = self.day_videos.entry(e.video_id).or_insert(DayVideo { creator, ..Default::default() });
             dv.counts[e.kind as usize] += 1;
             if let Some(h) = device {
+                room_in_map(&mut self.day_devices, DAY_DEVICES)?;
                 let n = self.day_devices.entry(mix(e.video_id as u64, h)).or_insert(0);
                 *n += 1;
                 dv.top_device = dv.top_device.max(i64::from(*n));
             }
             if let Some(h) = ip {
+                room_in_map(&mut self.day_ips, DAY_IPS)?;
                 let n = self.day_ips.entry(mix(e.video_id as u64, h)).or_insert(0);
                 *n += 1;
                 dv.top_ip = dv.top_ip.max(i64::from(*n));
@@ -219,7 +255,8 @@ impl Accumulator {
         }
         if let Some(c0) = info.created_at {
             if self.early_inside(c0) && e.ts >= c0 && e.ts - c0 < self.early_window_us {
-                self.early.entry(e.video_id).or_default().see(device, ip);
+                room_in_map(&mut self.early, EARLY)?;
+                self.early.entry(e.video_id).or_default().see(device, ip)?;
             }
         }
         Ok(())
@@ -227,13 +264,13 @@ impl Accumulator {
 
     /// Closes window day `day`; for a period day, its cohort rows and the window counts of
     /// the cohort's creators.
-    fn flush(&mut self, day: u32) {
+    fn flush(&mut self, day: u32) -> Result<(), AllocError> {
         let window_days = self.window_days;
         if day >= WINDOW_DAYS - 1 {
             let p = day - (WINDOW_DAYS - 1);
-            let mut done: FxHashSet<u32> = FxHashSet::default();
             for (video, dv) in &self.day_videos {
                 let creator_id = dv.creator.map(|c| self.creator_ids[c as usize]);
+                room_in_vec(&mut self.out.video_days, COHORT)?;
                 self.out.video_days.push(VideoDay {
                     video_id: *video,
                     creator_id,
@@ -246,9 +283,10 @@ impl Accumulator {
                     top_ip: dv.top_ip,
                 });
                 let (Some(c), Some(id)) = (dv.creator, creator_id) else { continue };
-                if !done.insert(c) {
+                if self.flushed[c as usize] == day {
                     continue;
                 }
+                self.flushed[c as usize] = day;
                 let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
                 let daily = &self.creator_daily[c as usize * window_days..(c as usize + 1) * window_days];
                 let sum = |i: usize| daily[lo..=day as usize].iter().map(|d| d[i]).sum::<i64>();
@@ -256,27 +294,33 @@ impl Accumulator {
                     views: sum(0),
                     likes: sum(1),
                     comments: sum(2),
-                    uniq_devices: self.distinct.in_window(c, Key::Device, day),
-                    uniq_ips: self.distinct.in_window(c, Key::Ip, day),
+                    uniq_devices: self.distinct.in_window(c, Key::Device, day)?,
+                    uniq_ips: self.distinct.in_window(c, Key::Ip, day)?,
                 };
-                let period_days = self.period_days as usize;
-                self.out.windows.entry(id).or_insert_with(|| vec![WindowCounts::default(); period_days])[p as usize] =
-                    counts;
+                room_in_map(&mut self.out.windows, WINDOWS)?;
+                let windows = match self.out.windows.entry(id) {
+                    Entry::Occupied(o) => o.into_mut(),
+                    Entry::Vacant(v) => {
+                        v.insert(filled_vec(self.period_days as usize, WindowCounts::default(), WINDOWS)?)
+                    }
+                };
+                windows[p as usize] = counts;
             }
         }
         self.day_videos.clear();
         self.day_devices.clear();
         self.day_ips.clear();
-        self.distinct.prune_after(day);
+        self.distinct.prune_after(day)
     }
 
     /// Ends the pass. Returns the signals (without `creators`) and the cohort videos whose
     /// early window is not inside the pass, as (video id, created_at), for the caller to look
     /// up separately (`early::EarlyWindows`).
-    pub fn finish(mut self) -> (PeriodSignals, Vec<(i64, i64)>) {
+    pub fn finish(mut self) -> Result<(PeriodSignals, Vec<(i64, i64)>), AllocError> {
         if let Some(d) = self.cur_day.take() {
-            self.flush(d);
+            self.flush(d)?;
         }
+        reserve_map(&mut self.out.early, self.early.len(), EARLY)?;
         for (video, t) in self.early.drain() {
             self.out.early.insert(video, t.counts());
         }
@@ -286,14 +330,16 @@ impl Accumulator {
         for v in &self.out.video_days {
             let Some(c) = self.videos.get(&v.video_id).and_then(|i| i.0.created_at) else { continue };
             if self.early_inside(c) {
+                room_in_map(&mut self.out.early, EARLY)?;
                 self.out.early.entry(v.video_id).or_default();
             } else {
+                room_in_vec(&mut outside, OUTSIDE)?;
                 outside.push((v.video_id, c));
             }
         }
         outside.sort_unstable();
         outside.dedup();
-        (self.out, outside)
+        Ok((self.out, outside))
     }
 }
 
@@ -341,7 +387,7 @@ mod tests {
         // Period = window day 6 (one day); window start at t = 0.
         let d6 = 6 * DAY_US;
         let vids = videos(&[(1, Some(10), Some(d6 + H)), (2, Some(10), None), (3, None, Some(0))]);
-        let mut a = Accumulator::new(0, 1, 2 * H, vids);
+        let mut a = Accumulator::new(0, 1, 2 * H, vids).unwrap();
         let mut events = vec![
             ev(2, 0, EventType::View, Some("d1"), Some("i1")), // window day 0: in the window
             ev(2, 3 * DAY_US, EventType::Like, None, None),    // day 3: a like
@@ -357,7 +403,7 @@ mod tests {
         for e in &events {
             a.add(e).unwrap();
         }
-        let (s, outside) = a.finish();
+        let (s, outside) = a.finish().unwrap();
         let mut vd = s.video_days.clone();
         vd.sort_by_key(|v| v.video_id);
         assert_eq!(vd.len(), 2);
@@ -379,29 +425,60 @@ mod tests {
         let d6 = 6 * DAY_US;
         // Created before the pass, and two hours before its end.
         let vids = videos(&[(1, Some(1), Some(-H)), (2, Some(1), Some(7 * DAY_US - H))]);
-        let mut a = Accumulator::new(0, 1, 2 * H, vids);
+        let mut a = Accumulator::new(0, 1, 2 * H, vids).unwrap();
         a.add(&ev(1, d6, EventType::View, None, None)).unwrap();
         a.add(&ev(2, 7 * DAY_US - H, EventType::View, None, None)).unwrap();
-        let (s, outside) = a.finish();
+        let (s, outside) = a.finish().unwrap();
         assert_eq!(outside, vec![(1, -H), (2, 7 * DAY_US - H)]);
         assert!(s.early.is_empty());
     }
 
     #[test]
     fn out_of_order_events_are_refused() {
-        let mut a = Accumulator::new(0, 2, 2 * H, videos(&[(1, Some(1), None)]));
+        let mut a = Accumulator::new(0, 2, 2 * H, videos(&[(1, Some(1), None)])).unwrap();
         a.add(&ev(1, 7 * DAY_US, EventType::View, None, None)).unwrap();
-        assert!(a.add(&ev(1, 6 * DAY_US, EventType::View, None, None)).is_err());
+        assert_eq!(
+            a.add(&ev(1, 6 * DAY_US, EventType::View, None, None)),
+            Err(PassError::OutOfOrder { day: 6, latest: 7 })
+        );
+    }
+
+    #[test]
+    fn refused_allocations_end_the_pass_with_their_size() {
+        use crate::engine::mem::set_test_limit;
+        // 10,000 videos: the pass's video map (10,000 entries of 48 bytes: 16,384 buckets of
+        // 49 bytes) is refused up front.
+        let many: Vec<(i64, Option<i64>, Option<i64>)> = (0..10_000).map(|v| (v, Some(v % 100), None)).collect();
+        let before = set_test_limit(500_000);
+        let e = Accumulator::new(0, 2, 2 * H, videos(&many)).unwrap_err();
+        assert_eq!(e, AllocError { what: VIDEOS, bytes: 16_384 * 49 + 16 });
+        // 1,000 videos fit, but not a day of 30,000 (video, device) tallies: their map (24-byte
+        // entries) is refused when it grows past 28,672 entries (32,768 buckets, 7/8 full)
+        // to 65,536 buckets of 25 bytes.
+        set_test_limit(1_000_000);
+        let mut a = Accumulator::new(0, 2, 2 * H, videos(&many[..1_000])).unwrap();
+        let mut refused = None;
+        for i in 0..30_000 {
+            let e = Event::new(i % 1_000, 6 * DAY_US + i, EventType::View, Some(i as u128), None);
+            if let Err(e) = a.add(&e) {
+                refused = Some((i, e));
+                break;
+            }
+        }
+        set_test_limit(before);
+        let Some((i, PassError::Alloc(e))) = refused else { panic!("not refused: {refused:?}") };
+        assert_eq!(e, AllocError { what: DAY_DEVICES, bytes: 65_536 * 25 + 16 });
+        assert_eq!(i, 28_672);
     }
 
     #[test]
     fn days_without_events_and_window_sliding() {
         // Two-day period (window days 6, 7); creator 1 views on day 0 (device a) and day 7 (b).
-        let mut a = Accumulator::new(0, 2, 2 * H, videos(&[(1, Some(1), None)]));
+        let mut a = Accumulator::new(0, 2, 2 * H, videos(&[(1, Some(1), None)])).unwrap();
         a.add(&ev(1, 0, EventType::View, Some("a"), None)).unwrap();
         a.add(&ev(1, 6 * DAY_US, EventType::View, Some("a"), None)).unwrap();
         a.add(&ev(1, 7 * DAY_US, EventType::View, Some("b"), None)).unwrap();
-        let (s, _) = a.finish();
+        let (s, _) = a.finish().unwrap();
         let w = &s.windows[&1];
         assert_eq!((w[0].views, w[0].uniq_devices), (2, 1)); // days 0..6: a, a
         assert_eq!((w[1].views, w[1].uniq_devices), (2, 2)); // days 1..7: a (day 6), b

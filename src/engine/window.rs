@@ -8,9 +8,12 @@
 //! bucket to today's. Keys last seen more than six days ago can never count again unless seen
 //! anew, so they are pruned every other day (a stale key only moves a count out of a bucket
 //! that no later window reads): the map holds at most eight days of keys, not a month.
-//! Events must arrive in day order (the caller reads them `ORDER BY ts`).
+//! Events must arrive in day order (the caller reads them `ORDER BY ts`). Every structure
+//! that grows with the data reserves its room fallibly (`mem`).
 
 use rustc_hash::FxHashMap;
+
+use crate::engine::mem::{filled_vec, reserve_vec, room_in_map, room_in_vec, AllocError};
 
 /// Days in the integrity window (`[D-6, D+1)`).
 pub const WINDOW_DAYS: u32 = 7;
@@ -67,10 +70,15 @@ impl Sighting {
     }
 }
 
+/// What the structures of this module hold, as out-of-memory errors name them.
+const SIGHTINGS: &str = "a day's device and IP sightings";
+const LAST_SEEN: &str = "the seven-day devices and IPs";
+const BUCKETS: &str = "the seven-day distinct counts";
+
 /// Sorts `sightings` into `out` by partition (`slot % PARTS`, a counting sort: two sequential
 /// passes) and returns where each partition starts (`PARTS + 1` offsets). Applying a day's
 /// sightings partition by partition keeps each partition's map in cache.
-fn partition(sightings: &[Sighting], out: &mut Vec<Sighting>) -> [usize; PARTS + 1] {
+fn partition(sightings: &[Sighting], out: &mut Vec<Sighting>) -> Result<[usize; PARTS + 1], AllocError> {
     let mut start = [0usize; PARTS + 1];
     for s in sightings {
         start[s.slot as usize % PARTS + 1] += 1;
@@ -79,6 +87,7 @@ fn partition(sightings: &[Sighting], out: &mut Vec<Sighting>) -> [usize; PARTS +
         start[p + 1] += start[p];
     }
     out.clear();
+    reserve_vec(out, sightings.len(), SIGHTINGS)?;
     out.resize(sightings.len(), Sighting::default());
     let mut next = start;
     for s in sightings {
@@ -86,54 +95,64 @@ fn partition(sightings: &[Sighting], out: &mut Vec<Sighting>) -> [usize; PARTS +
         out[next[p]] = *s;
         next[p] += 1;
     }
-    start
+    Ok(start)
 }
 
-/// An event arrived for a day before one already seen.
+/// Why the event pass stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OutOfOrder {
-    pub day: u32,
-    pub latest: u32,
+pub enum PassError {
+    /// An event arrived for window day `day`, after one of day `latest`.
+    OutOfOrder { day: u32, latest: u32 },
+    /// A data-sized allocation was refused.
+    Alloc(AllocError),
+}
+
+impl From<AllocError> for PassError {
+    fn from(e: AllocError) -> Self {
+        PassError::Alloc(e)
+    }
 }
 
 impl SlidingDistinct {
-    pub fn new(days: u32, creators: usize) -> Self {
-        SlidingDistinct {
+    pub fn new(days: u32, creators: usize) -> Result<Self, AllocError> {
+        Ok(SlidingDistinct {
             days: days as usize,
             last_seen: vec![FxHashMap::default(); PARTS],
             pending: Vec::new(),
             scratch: Vec::new(),
             pending_day: 0,
-            buckets: vec![0; creators * 2 * days as usize],
+            buckets: filled_vec(creators.saturating_mul(2 * days as usize), 0, BUCKETS)?,
             latest: 0,
-        }
+        })
     }
 
     /// Records that `creator`'s video was viewed with `key` on `day`.
-    pub fn see(&mut self, creator: u32, kind: Key, key: u128, day: u32) -> Result<(), OutOfOrder> {
+    pub fn see(&mut self, creator: u32, kind: Key, key: u128, day: u32) -> Result<(), PassError> {
         if day < self.latest {
-            return Err(OutOfOrder { day, latest: self.latest });
+            return Err(PassError::OutOfOrder { day, latest: self.latest });
         }
         self.latest = day;
         if day != self.pending_day {
-            self.apply();
+            self.apply()?;
             self.pending_day = day;
         }
+        room_in_vec(&mut self.pending, SIGHTINGS)?;
         self.pending.push(Sighting::new(creator * 2 + kind as u32, key));
         Ok(())
     }
 
     /// Applies the buffered sightings, one partition at a time: a sighting moves its key
     /// from the bucket of the day it was last seen to today's.
-    fn apply(&mut self) {
+    fn apply(&mut self) -> Result<(), AllocError> {
         if self.pending.is_empty() {
-            return;
+            return Ok(());
         }
-        let start = partition(&self.pending, &mut self.scratch);
+        let start = partition(&self.pending, &mut self.scratch)?;
         let day = self.pending_day;
         for p in 0..PARTS {
             let map = &mut self.last_seen[p];
             for s in &self.scratch[start[p]..start[p + 1]] {
+                room_in_map(map, LAST_SEEN)?;
                 let prev = map.insert(s.mixed(), day);
                 if prev == Some(day) {
                     continue;
@@ -146,28 +165,30 @@ impl SlidingDistinct {
             }
         }
         self.pending.clear();
+        Ok(())
     }
 
     /// Distinct keys of `creator` seen in the seven days ending with `day` (sightings up to
     /// `day` must have been recorded).
-    pub fn in_window(&mut self, creator: u32, kind: Key, day: u32) -> i64 {
-        self.apply();
+    pub fn in_window(&mut self, creator: u32, kind: Key, day: u32) -> Result<i64, AllocError> {
+        self.apply()?;
         let start = (creator as usize * 2 + kind as usize) * self.days;
         let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
-        self.buckets[start + lo..=start + day as usize].iter().sum()
+        Ok(self.buckets[start + lo..=start + day as usize].iter().sum())
     }
 
     /// Called after each day: every other day, forgets the keys that cannot be in any window
     /// ending after `day` (so at most eight days of keys are held).
-    pub fn prune_after(&mut self, day: u32) {
-        self.apply();
+    pub fn prune_after(&mut self, day: u32) -> Result<(), AllocError> {
+        self.apply()?;
         if day % 2 != 1 {
-            return;
+            return Ok(());
         }
         let keep_from = (day + 2).saturating_sub(WINDOW_DAYS);
         for map in &mut self.last_seen {
             map.retain(|_, d| *d >= keep_from);
         }
+        Ok(())
     }
 
     /// Keys currently remembered (for tests and memory checks).
@@ -213,7 +234,7 @@ mod tests {
 
     #[test]
     fn window_edges_and_repeats() {
-        let mut s = SlidingDistinct::new(20, 3);
+        let mut s = SlidingDistinct::new(20, 3).unwrap();
         // key 1 on days 0 and 8; key 2 on day 6; key 3 on day 7; creator 2 unrelated.
         let sightings = [
             (1, Key::Device, 1, 0),
@@ -231,8 +252,8 @@ mod tests {
                 s.see(c, k, key, d).unwrap();
                 i += 1;
             }
-            expected.push((s.in_window(1, Key::Device, day), brute(&sightings, 1, Key::Device, day)));
-            s.prune_after(day);
+            expected.push((s.in_window(1, Key::Device, day).unwrap(), brute(&sightings, 1, Key::Device, day)));
+            s.prune_after(day).unwrap();
         }
         for (day, (got, want)) in expected.iter().enumerate() {
             assert_eq!(got, want, "day {day}");
@@ -241,19 +262,19 @@ mod tests {
         assert_eq!(expected[6].0, 2);
         assert_eq!(expected[13].0, 2);
         assert_eq!(expected[14].0, 1);
-        assert_eq!(s.in_window(1, Key::Ip, 8), 0);
+        assert_eq!(s.in_window(1, Key::Ip, 8), Ok(0));
     }
 
     #[test]
     fn pruning_keeps_about_a_week() {
-        let mut s = SlidingDistinct::new(40, 2);
+        let mut s = SlidingDistinct::new(40, 2).unwrap();
         for day in 0..40u32 {
             for k in 0..100u128 {
                 s.see(1, Key::Ip, u128::from(day) * 1000 + k, day).unwrap();
             }
-            s.prune_after(day);
+            s.prune_after(day).unwrap();
             assert!(s.remembered() <= 900, "day {day}: {}", s.remembered());
-            assert_eq!(s.in_window(1, Key::Ip, day), 100 * i64::from(day.min(6) + 1));
+            assert_eq!(s.in_window(1, Key::Ip, day), Ok(100 * i64::from(day.min(6) + 1)));
         }
     }
 
@@ -267,9 +288,29 @@ mod tests {
 
     #[test]
     fn out_of_order_is_refused() {
-        let mut s = SlidingDistinct::new(10, 2);
+        let mut s = SlidingDistinct::new(10, 2).unwrap();
         s.see(1, Key::Device, 1, 5).unwrap();
-        assert_eq!(s.see(1, Key::Device, 1, 4), Err(OutOfOrder { day: 4, latest: 5 }));
+        assert_eq!(s.see(1, Key::Device, 1, 4), Err(PassError::OutOfOrder { day: 4, latest: 5 }));
+    }
+
+    #[test]
+    fn a_refused_allocation_is_an_error() {
+        // Too many creators for the buckets: refused up front, with the size asked for.
+        let e = SlidingDistinct::new(37, usize::MAX / 64).unwrap_err();
+        assert_eq!(e, AllocError { what: BUCKETS, bytes: usize::MAX });
+        // A per-reservation limit (test hook): a day of 10,000 keys outgrows it when applied.
+        let mut s = SlidingDistinct::new(10, 2).unwrap();
+        let before = crate::engine::mem::set_test_limit(64 << 10);
+        for k in 0..10_000u128 {
+            if let Err(e) = s.see(1, Key::Device, k, 0) {
+                // The buffer of sightings (24 bytes each) is refused first.
+                assert!(matches!(e, PassError::Alloc(AllocError { what: SIGHTINGS, .. })), "{e:?}");
+                assert!(k > 1000);
+                break;
+            }
+            assert!(k < 9_999, "the limit was never hit");
+        }
+        crate::engine::mem::set_test_limit(before);
     }
 
     #[test]
@@ -287,7 +328,7 @@ mod tests {
                 sightings.push((1 + (next() % 3) as u32, kind, u128::from(next() % 25), day));
             }
         }
-        let mut s = SlidingDistinct::new(30, 4);
+        let mut s = SlidingDistinct::new(30, 4).unwrap();
         let mut i = 0;
         for day in 0..30 {
             while i < sightings.len() && sightings[i].3 == day {
@@ -297,10 +338,10 @@ mod tests {
             }
             for c in 1..=3 {
                 for k in [Key::Device, Key::Ip] {
-                    assert_eq!(s.in_window(c, k, day), brute(&sightings, c, k, day), "c {c} {k:?} day {day}");
+                    assert_eq!(s.in_window(c, k, day), Ok(brute(&sightings, c, k, day)), "c {c} {k:?} day {day}");
                 }
             }
-            s.prune_after(day);
+            s.prune_after(day).unwrap();
         }
     }
 }

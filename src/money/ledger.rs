@@ -99,6 +99,21 @@ impl RunRow {
     }
 }
 
+/// Refuses to run when the database's extension objects are not this library's version
+/// (the package was upgraded without `ALTER EXTENSION revenue_split UPDATE`): the tables
+/// this code reads and writes may not exist yet.
+pub fn check_version(_client: &SpiClient<'_>) -> Result<()> {
+    let installed = spi_read::first(
+        "SELECT e.extversion::text FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'revenue_split'",
+        &[],
+        |r| r.req::<String>(0),
+    )?;
+    match installed {
+        Some(v) if v != env!("CARGO_PKG_VERSION") => Err(Error::SchemaVersion { installed: v }),
+        _ => Ok(()),
+    }
+}
+
 /// Refuses a period that has not ended (`period_end > now()`, SPEC §6.1).
 pub fn refuse_unfinished(client: &SpiClient<'_>, period: &Period) -> Result<()> {
     let row = client
@@ -274,10 +289,8 @@ pub fn post(
     // deadlocking.
     let mut sorted = moved_ids.clone();
     sorted.sort_unstable();
-    let locked = client
-        .update(&LOCK_USERS_SQL.replace("@app@", &app), None, &[sorted.into()])
-        .map_err(spi_error)?
-        .len();
+    let locked =
+        client.update(&LOCK_USERS_SQL.replace("@app@", &app), None, &[sorted.into()]).map_err(spi_error)?.len();
     if locked != moved_ids.len() {
         return Err(Error::Internal(format!("{} creators to pay but {locked} users rows", moved_ids.len())));
     }
@@ -285,16 +298,17 @@ pub fn post(
     let payment_type = run.transactions_payment_type();
     let mut transaction_ids: HashMap<i64, i64> = HashMap::new();
     for (sql, inflow) in [(INSERT_TRANSACTIONS_SQL, true), (INSERT_CLAWBACKS_SQL, false)] {
-        let (ids, amounts): (Vec<i64>, Vec<i64>) = moved
-            .iter()
-            .filter(|p| (p.paid_cents > 0) == inflow)
-            .map(|p| (p.creator_id, p.paid_cents.abs()))
-            .unzip();
+        let (ids, amounts): (Vec<i64>, Vec<i64>) =
+            moved.iter().filter(|p| (p.paid_cents > 0) == inflow).map(|p| (p.creator_id, p.paid_cents.abs())).unzip();
         if ids.is_empty() {
             continue;
         }
         let rows = client
-            .update(&sql.replace("@app@", &app), None, &[ids.clone().into(), amounts.into(), payment_type.as_str().into()])
+            .update(
+                &sql.replace("@app@", &app),
+                None,
+                &[ids.clone().into(), amounts.into(), payment_type.as_str().into()],
+            )
             .map_err(spi_error)?;
         for row in rows {
             if let (Some(id), Some(recipient)) =
@@ -328,11 +342,7 @@ pub fn post(
 
     if !moved_ids.is_empty() {
         let bumped = client
-            .update(
-                &BUMP_BALANCES_SQL.replace("@app@", &app),
-                None,
-                &[moved_ids.clone().into(), moved_amounts.into()],
-            )
+            .update(&BUMP_BALANCES_SQL.replace("@app@", &app), None, &[moved_ids.clone().into(), moved_amounts.into()])
             .map_err(spi_error)?
             .len();
         if bumped != moved_ids.len() {

@@ -69,7 +69,12 @@ pub fn settle(min_payout_cents: i64, parts: &[Participant]) -> Result<Vec<Postin
                     0
                 }
             };
-            Ok(Posting { creator_id: p.creator_id, earned_cents: p.earned_cents, paid_cents: paid, owed_after_cents: owed - paid })
+            Ok(Posting {
+                creator_id: p.creator_id,
+                earned_cents: p.earned_cents,
+                paid_cents: paid,
+                owed_after_cents: owed - paid,
+            })
         })
         .collect()
 }

@@ -76,7 +76,12 @@ pub fn deltas(targets: &BTreeMap<i64, i64>, earned: &HashMap<i64, i64>) -> Optio
         if target_cents == 0 && earned_cents == 0 {
             continue;
         }
-        out.push(Delta { creator_id: id, earned_cents, target_cents, delta_cents: target_cents.checked_sub(earned_cents)? });
+        out.push(Delta {
+            creator_id: id,
+            earned_cents,
+            target_cents,
+            delta_cents: target_cents.checked_sub(earned_cents)?,
+        });
     }
     Some(out)
 }
@@ -93,10 +98,19 @@ mod tests {
         let p = participants(&earned, &owed, &key_paid, |id| (Some(id * 1000), id == 4));
         let got: Vec<(i64, i64, i64, Option<i64>, i64, bool)> = p
             .iter()
-            .map(|p| (p.creator_id, p.earned_cents, p.owed_before_cents, p.cap_cents, p.paid_under_key_cents, p.likely_bot))
+            .map(|p| {
+                (p.creator_id, p.earned_cents, p.owed_before_cents, p.cap_cents, p.paid_under_key_cents, p.likely_bot)
+            })
             .collect();
         // 2 earned nothing and is owed nothing; 5 is owed 0: neither takes part.
-        assert_eq!(got, vec![(1, 100, 0, Some(1000), 0, false), (3, -40, 10, Some(3000), 60, false), (4, 0, 25, Some(4000), 0, true)]);
+        assert_eq!(
+            got,
+            vec![
+                (1, 100, 0, Some(1000), 0, false),
+                (3, -40, 10, Some(3000), 60, false),
+                (4, 0, 25, Some(4000), 0, true)
+            ]
+        );
     }
 
     #[test]
@@ -112,7 +126,14 @@ mod tests {
                 Delta { creator_id: 5, earned_cents: 0, target_cents: 7, delta_cents: 7 },
             ]
         );
-        assert_eq!(deltas(&targets, &[(1, 10_000), (5, 7)].into_iter().collect()).unwrap().iter().filter(|d| d.delta_cents != 0).count(), 0);
+        assert_eq!(
+            deltas(&targets, &[(1, 10_000), (5, 7)].into_iter().collect())
+                .unwrap()
+                .iter()
+                .filter(|d| d.delta_cents != 0)
+                .count(),
+            0
+        );
     }
 
     #[test]
