@@ -75,3 +75,44 @@ COMMENT ON VIEW revenue_split.balances IS
 
 SELECT pg_catalog.pg_extension_config_dump('revenue_split.entries', '');
 SELECT pg_catalog.pg_extension_config_dump('revenue_split.accounts', '');
+
+-- Statements (SPEC §10): per run, creator and video, the period's counts and units, stored
+-- with the run so that a statement never changes when events change later.
+CREATE TABLE revenue_split.statement_lines (
+    run_id     bigint NOT NULL REFERENCES revenue_split.runs (run_id),
+    creator_id bigint NOT NULL,
+    video_id   bigint NOT NULL,
+    views      bigint NOT NULL,
+    likes      bigint NOT NULL,
+    comments   bigint NOT NULL,
+    shares     bigint NOT NULL,
+    raw_units  float8 NOT NULL,
+    units      float8 NOT NULL CHECK (units >= 0),
+    PRIMARY KEY (run_id, creator_id, video_id)
+);
+COMMENT ON TABLE revenue_split.statement_lines IS
+    'revenue_split: per run, creator and video, the counts and units the run paid on (SPEC §10)';
+SELECT pg_catalog.pg_extension_config_dump('revenue_split.statement_lines', '');
+
+-- Audit: what the run's pass read (issue: statements and exports).
+ALTER TABLE revenue_split.runs
+    ADD COLUMN events_read bigint,
+    ADD COLUMN newest_event_ts timestamptz;
+
+-- The 0.2.0 view, with each run's status and its statement totals for the creator at the end.
+CREATE OR REPLACE VIEW revenue_split.creator_payouts AS
+SELECT a.creator_id, r.run_id, r.kind, r.period_start, r.period_end, r.payment_type,
+       a.units, a.kyc_level, a.cap_cents, a.amount_cents, a.capped, a.transaction_id, r.committed_at,
+       r.status, s.videos AS statement_videos, s.views AS statement_views, s.likes AS statement_likes,
+       s.comments AS statement_comments, s.shares AS statement_shares, s.raw_units AS statement_raw_units,
+       s.units AS statement_units
+FROM revenue_split.allocations a
+JOIN revenue_split.runs r ON r.run_id = a.run_id
+LEFT JOIN LATERAL (
+    SELECT count(*) AS videos, sum(l.views) AS views, sum(l.likes) AS likes, sum(l.comments) AS comments,
+           sum(l.shares) AS shares, sum(l.raw_units) AS raw_units, sum(l.units) AS units
+    FROM revenue_split.statement_lines l
+    WHERE l.run_id = a.run_id AND l.creator_id = a.creator_id
+) s ON true;
+COMMENT ON VIEW revenue_split.creator_payouts IS
+    'revenue_split: each creator''s allocation in every run, with the run''s status and statement totals';

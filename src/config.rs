@@ -70,22 +70,33 @@ pub struct Config {
     /// §6 payment_type of the ledger rows of monthly runs.
     pub monthly_payment_type: String,
 
-    /// §9 a payable amount below this is not paid now; it stays owed.
+    /// §9 a payment step pays a creator nothing while its payable amount is below this; the
+    /// amount stays owed. 0 (default): every positive amount is paid at once.
     pub min_payout_cents: i64,
-    /// §9 what the KYC caps limit: the allocation (`redistribute`) or the payment (`hold`).
+    /// §9 what a KYC cap does: shape the allocation (default) or only hold back payment.
     pub over_cap: OverCap,
 }
 
-/// SPEC §9 `over_cap`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+/// SPEC §9 `over_cap`: what a creator's KYC cap limits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum OverCap {
-    /// Caps shape the allocation; the over-cap money goes to the others (§5).
+    /// §5: the cap shapes the allocation (water-filling); the excess goes to the others.
     #[default]
     Redistribute,
-    /// Earned is the plain proportional share; the cap limits what one run key pays, the
-    /// rest stays owed.
+    /// The creator earns its plain proportional share; the cap limits what one run pays, and
+    /// the rest stays owed.
     Hold,
+}
+
+impl OverCap {
+    /// The spelling in the config row and in recorded configurations.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OverCap::Redistribute => "redistribute",
+            OverCap::Hold => "hold",
+        }
+    }
 }
 
 impl Default for Config {
@@ -136,10 +147,13 @@ impl Config {
     pub fn from_json(json: Option<&str>) -> Result<Config, ConfigError> {
         let cfg: Config = match json {
             None => Config::default(),
-            Some(text) => serde_json::from_str(text).map_err(|e| ConfigError {
-                field: "(row)",
-                value: text.chars().take(200).collect(),
-                rule: leak_rule(&e),
+            Some(text) => serde_json::from_str(text).map_err(|e| {
+                // Name the field where we can: serde's message for a bad enum value does not.
+                bad_over_cap(text).unwrap_or_else(|| ConfigError {
+                    field: "(row)",
+                    value: text.chars().take(200).collect(),
+                    rule: leak_rule(&e),
+                })
             })?,
         };
         cfg.validate()?;
@@ -217,6 +231,20 @@ impl Config {
     }
 }
 
+/// The error for an `over_cap` value other than "redistribute" or "hold", if the row has one.
+fn bad_over_cap(text: &str) -> Option<ConfigError> {
+    let row: serde_json::Value = serde_json::from_str(text).ok()?;
+    let value = row.get("over_cap")?;
+    if serde_json::from_value::<OverCap>(value.clone()).is_ok() {
+        return None;
+    }
+    Some(ConfigError {
+        field: "over_cap",
+        value: value.to_string().chars().take(200).collect(),
+        rule: "must be 'redistribute' or 'hold'",
+    })
+}
+
 /// serde's messages are owned strings; the error type wants a static rule, and a config
 /// parse failure happens at most once per call, so leaking the short message is harmless.
 fn leak_rule(e: &serde_json::Error) -> &'static str {
@@ -260,6 +288,55 @@ mod tests {
             assert_eq!(e.field, field, "{json}");
             assert!(e.to_string().contains(field));
         }
+    }
+
+    #[test]
+    fn policies_default_to_the_spec_and_old_configs_read_as_defaults() {
+        let c = Config::default();
+        assert_eq!((c.min_payout_cents, c.over_cap), (0, OverCap::Redistribute));
+        // A configuration recorded by a 0.2.0 run has neither field.
+        let mut old = serde_json::to_value(Config::default()).unwrap();
+        let row = old.as_object_mut().unwrap();
+        assert!(row.remove("min_payout_cents").is_some() && row.remove("over_cap").is_some());
+        let c = Config::from_json(Some(&old.to_string())).unwrap();
+        assert_eq!(c, Config::default());
+    }
+
+    #[test]
+    fn policies_parse_and_serialize_by_name() {
+        let c = Config::from_json(Some(r#"{"min_payout_cents":1000,"over_cap":"hold"}"#)).unwrap();
+        assert_eq!((c.min_payout_cents, c.over_cap), (1_000, OverCap::Hold));
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(json["over_cap"], "hold");
+        assert_eq!(json["min_payout_cents"], 1_000);
+        assert_eq!(Config::from_json(Some(&json.to_string())).unwrap(), c);
+        let c = Config::from_json(Some(r#"{"over_cap":"redistribute"}"#)).unwrap();
+        assert_eq!(c.over_cap, OverCap::Redistribute);
+        assert_eq!((OverCap::Hold.as_str(), OverCap::Redistribute.as_str()), ("hold", "redistribute"));
+    }
+
+    #[test]
+    fn bad_policies_are_rejected_naming_the_field() {
+        let cases = [
+            (r#"{"min_payout_cents":-1}"#, "min_payout_cents", "-1"),
+            (r#"{"over_cap":"Hold"}"#, "over_cap", "\"Hold\""),
+            (r#"{"over_cap":"forfeit"}"#, "over_cap", "\"forfeit\""),
+            (r#"{"over_cap":1}"#, "over_cap", "1"),
+            (r#"{"over_cap":null}"#, "over_cap", "null"),
+            (r#"{"min_payout_cents":1.5}"#, "(row)", ""),
+        ];
+        for (json, field, value) in cases {
+            let e = Config::from_json(Some(json)).unwrap_err();
+            assert_eq!(e.field, field, "{json}");
+            assert!(e.to_string().contains(field), "{e}");
+            if field != "(row)" {
+                assert_eq!(e.value, value, "{json}");
+            }
+        }
+        // validate() alone, on a value built in Rust.
+        let c = Config { min_payout_cents: i64::MIN, ..Config::default() };
+        assert_eq!(c.validate().unwrap_err().field, "min_payout_cents");
+        assert!(Config { min_payout_cents: i64::MAX, ..Config::default() }.validate().is_ok());
     }
 
     #[test]

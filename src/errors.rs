@@ -35,6 +35,8 @@ pub enum Error {
     /// The database's extension objects are of another version than this library (55000):
     /// the package was upgraded but not `ALTER EXTENSION revenue_split UPDATE`.
     SchemaVersion { installed: String },
+    /// A run id that names no run (22023).
+    UnknownRun(i64),
     /// A correction of a run key that has no run (22023).
     NothingToCorrect { kind: &'static str, period_start: String, payment_type: String },
     /// An adoption of a run key that already has a run (22023).
@@ -152,6 +154,12 @@ impl Error {
                 ),
                 Some("The package was upgraded; the database's extension objects were not. Nothing was computed or written.".into()),
                 Some("Run: ALTER EXTENSION revenue_split UPDATE;".into()),
+            ),
+            Error::UnknownRun(run_id) => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("invalid run_id: {run_id} (run_id must name a run of revenue_split.runs)"),
+                None,
+                Some("SELECT run_id, kind, period_start, status FROM revenue_split.runs ORDER BY run_id DESC;".into()),
             ),
             Error::NothingToCorrect { kind, period_start, payment_type } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,

@@ -18,6 +18,7 @@ use crate::errors::{Error, Result};
 use crate::money::ledger::{self, FirstRun, NewRun, RunKey, RunRow};
 use crate::money::payout::{payout, Payout, PayoutRow, UnitTotals};
 use crate::money::policy::{settle, Posting};
+use crate::money::statement::{apportion, Lines, VideoLine};
 use crate::money::step::{self, Delta};
 use crate::period::{Kind, Period};
 use crate::spi_read::CallSnapshot;
@@ -53,7 +54,7 @@ pub fn preview(period: &Period, pool_cents: i64) -> Result<Vec<PreviewRow>> {
         ledger::check_version(client)?;
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
-        let (p, mut users) = compute(client, &cfg, period, pool_cents, false)?;
+        let Computed { payout: p, mut users, .. } = compute(client, &cfg, period, pool_cents, false)?;
         let (postings, more) = settle_run(&cfg, &step::earned_of(&p.rows), &users, &HashMap::new())?;
         users.extend(more);
         Ok(preview_rows(&cfg, p.rows, &postings, &users))
@@ -77,11 +78,12 @@ pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<Ru
             Kind::Monthly => cfg.monthly_payment_type.clone(),
             Kind::Daily => payment_type.to_string(),
         };
-        let (p, users) = compute(client, &cfg, period, pool_cents, true)?;
+        let c = compute(client, &cfg, period, pool_cents, true)?;
+        let p = &c.payout;
         if p.rows.is_empty() {
             return Ok(RunRow::no_units(period, pool_cents));
         }
-        let (postings, _) = settle_run(&cfg, &step::earned_of(&p.rows), &users, &HashMap::new())?;
+        let (postings, _) = settle_run(&cfg, &step::earned_of(&p.rows), &c.users, &HashMap::new())?;
         check_ledger_columns(&tables, &postings)?;
         let run = NewRun {
             period,
@@ -94,8 +96,10 @@ pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<Ru
             total_units: p.total_units,
             creators: p.creators_paid(),
             config: &cfg,
+            events_read: Some(c.events_read),
+            newest_event_us: c.newest_event_us,
         };
-        let run_id = ledger::post(client, &cfg.app_schema, &run, &p.rows, &postings)?;
+        let run_id = ledger::post(client, &cfg.app_schema, &run, &p.rows, &postings, &c.lines)?;
         Ok(run_row(run_id, "committed", &run, &postings))
     })
 }
@@ -131,9 +135,8 @@ struct Recomputed {
     first: FirstRun,
     cfg: Config,
     tables: AppTables,
-    payout: Payout,
-    /// users rows of every creator of the allocation or the deltas.
-    users: HashMap<i64, Creator>,
+    /// Its `users` covers every creator of the allocation or the deltas.
+    computed: Computed,
     deltas: Vec<Delta>,
     /// Per creator, (earned, paid) under the key so far.
     key: HashMap<i64, (i64, i64)>,
@@ -152,15 +155,15 @@ fn recompute(client: &SpiClient<'_>, key: &RunKey<'_>, pool: Option<i64>) -> Res
     let tables = signals::check_app_tables(client, &cfg, true)?;
     let previous_pool = ledger::key_pool(first_id)?;
     let pool_cents = pool.unwrap_or(previous_pool);
-    let (payout, mut users) = compute(client, &cfg, key.period, pool_cents, true)?;
+    let mut computed = compute(client, &cfg, key.period, pool_cents, true)?;
     let key_totals = ledger::key_totals(first_id)?;
     let earned: HashMap<i64, i64> = key_totals.iter().map(|(id, (e, _))| (*id, *e)).collect();
-    let deltas = step::deltas(&step::earned_of(&payout.rows), &earned)
+    let deltas = step::deltas(&step::earned_of(&computed.payout.rows), &earned)
         .ok_or_else(|| Error::Internal("correction delta overflows bigint".into()))?;
     // Creators that earned under the key but have no units now still have a users row.
-    let missing: Vec<i64> = deltas.iter().map(|d| d.creator_id).filter(|id| !users.contains_key(id)).collect();
-    users.extend(signals::read_creators(&cfg, missing)?);
-    Ok(Recomputed { first, cfg, tables, payout, users, deltas, key: key_totals, previous_pool })
+    let missing: Vec<i64> = deltas.iter().map(|d| d.creator_id).filter(|id| !computed.users.contains_key(id)).collect();
+    computed.users.extend(signals::read_creators(&cfg, missing)?);
+    Ok(Recomputed { first, cfg, tables, computed, deltas, key: key_totals, previous_pool })
 }
 
 /// What a correction of the key would change, without writing.
@@ -191,7 +194,7 @@ pub fn correct(period: &Period, payment_type: &str, pool: Option<i64>) -> Result
         let _snapshot = lock(client, &key)?;
         let r = recompute(client, &key, pool)?;
         let first_id = r.first.row.run_id.unwrap_or_default();
-        let p = &r.payout;
+        let p = &r.computed.payout;
         let changed: Vec<&Delta> = r.deltas.iter().filter(|d| d.delta_cents != 0).collect();
         let mut row = CorrectionRow {
             run_id: None,
@@ -211,7 +214,7 @@ pub fn correct(period: &Period, payment_type: &str, pool: Option<i64>) -> Result
         }
         let earned: BTreeMap<i64, i64> = r.deltas.iter().map(|d| (d.creator_id, d.delta_cents)).collect();
         let key_paid: HashMap<i64, i64> = r.key.iter().map(|(id, (_, paid))| (*id, *paid)).collect();
-        let (postings, _) = settle_run(&r.cfg, &earned, &r.users, &key_paid)?;
+        let (postings, _) = settle_run(&r.cfg, &earned, &r.computed.users, &key_paid)?;
         check_ledger_columns(&r.tables, &postings)?;
         let allocations = allocation_rows(&r);
         let run = NewRun {
@@ -225,8 +228,10 @@ pub fn correct(period: &Period, payment_type: &str, pool: Option<i64>) -> Result
             total_units: p.total_units,
             creators: p.creators_paid(),
             config: &r.cfg,
+            events_read: Some(r.computed.events_read),
+            newest_event_us: r.computed.newest_event_us,
         };
-        row.run_id = Some(ledger::post(client, &r.cfg.app_schema, &run, &allocations, &postings)?);
+        row.run_id = Some(ledger::post(client, &r.cfg.app_schema, &run, &allocations, &postings, &r.computed.lines)?);
         row.status = "corrected";
         Ok(row)
     })
@@ -295,8 +300,10 @@ pub fn adopt(
             total_units: 0.0,
             creators: paid.iter().filter(|(_, a)| *a > 0).count() as i32,
             config: &cfg,
+            events_read: None,
+            newest_event_us: None,
         };
-        let run_id = ledger::post(client, &cfg.app_schema, &run, &allocations, &postings)?;
+        let run_id = ledger::post(client, &cfg.app_schema, &run, &allocations, &postings, &Lines::default())?;
         Ok(run_row(run_id, "adopted", &run, &postings))
     })
 }
@@ -304,13 +311,13 @@ pub fn adopt(
 /// One allocation row per creator a correction is about (its deltas), with the target as
 /// the amount; creators without units now get a row with units 0.
 fn allocation_rows(r: &Recomputed) -> Vec<PayoutRow> {
-    let by_id: HashMap<i64, &PayoutRow> = r.payout.rows.iter().map(|row| (row.creator_id, row)).collect();
+    let by_id: HashMap<i64, &PayoutRow> = r.computed.payout.rows.iter().map(|row| (row.creator_id, row)).collect();
     r.deltas
         .iter()
         .map(|d| match by_id.get(&d.creator_id) {
             Some(row) => (*row).clone(),
             None => {
-                let c = r.users.get(&d.creator_id);
+                let c = r.computed.users.get(&d.creator_id);
                 PayoutRow {
                     creator_id: d.creator_id,
                     units: 0.0,
@@ -322,6 +329,38 @@ fn allocation_rows(r: &Recomputed) -> Vec<PayoutRow> {
             }
         })
         .collect()
+}
+
+/// One row of `revenue_split_statement`.
+#[derive(Debug, Clone)]
+pub struct StatementRow {
+    pub creator_id: i64,
+    pub video_id: i64,
+    pub line: VideoLine,
+    pub amount_cents: i64,
+}
+
+/// A run's statement (SPEC §10): each creator's earned amount apportioned over its videos.
+pub fn statement(run_id: i64, creator_id: Option<i64>) -> Result<Vec<StatementRow>> {
+    Spi::connect(|client| {
+        ledger::check_version(client)?;
+        if !ledger::run_exists(run_id)? {
+            return Err(Error::UnknownRun(run_id));
+        }
+        let lines = ledger::statement_lines(run_id, creator_id)?;
+        let mut out = Vec::with_capacity(lines.len());
+        for creator in lines.chunk_by(|a, b| a.creator_id == b.creator_id) {
+            let videos: Vec<(i64, f64)> = creator.iter().map(|l| (l.video_id, l.line.units)).collect();
+            let amounts = apportion(creator[0].earned_cents, &videos)?;
+            out.extend(creator.iter().zip(amounts).map(|(l, amount_cents)| StatementRow {
+                creator_id: l.creator_id,
+                video_id: l.video_id,
+                line: l.line,
+                amount_cents,
+            }));
+        }
+        Ok(out)
+    })
 }
 
 /// Takes the run key's lock, then the snapshot every later read of the call uses.
@@ -422,24 +461,32 @@ fn level_i32(l: i64) -> i32 {
     l.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
 
-/// Units of every day of the period, summed per creator, then allocated. Also returns the
-/// creators' users rows.
-fn compute(
-    client: &SpiClient<'_>,
-    cfg: &Config,
-    period: &Period,
-    pool_cents: i64,
-    progress: bool,
-) -> Result<(Payout, HashMap<i64, Creator>)> {
-    let mut s = signals::gather(client, cfg, period, progress)?;
+/// What a period computes: the allocation, the creators' users rows, and for a run that is
+/// written, its statement lines and what its pass read.
+struct Computed {
+    payout: Payout,
+    users: HashMap<i64, Creator>,
+    lines: Lines,
+    events_read: i64,
+    newest_event_us: Option<i64>,
+}
+
+/// Units of every day of the period, summed per creator, then allocated. `writing`: the call
+/// records a run (progress NOTICEs, statement lines).
+fn compute(client: &SpiClient<'_>, cfg: &Config, period: &Period, pool_cents: i64, writing: bool) -> Result<Computed> {
+    let mut s = signals::gather(client, cfg, period, writing)?;
     let mut totals = UnitTotals::default();
+    let mut lines = Lines::default();
     for_each_day(cfg, &mut s, |d| -> Result<()> {
         check_for_interrupts!();
         totals.add_day(&d);
+        if writing {
+            lines.add_day(&d);
+        }
         Ok(())
     })?;
-    let p = payout(cfg, pool_cents, &totals, &s.creators)?;
-    Ok((p, s.creators))
+    let payout = payout(cfg, pool_cents, &totals, &s.creators)?;
+    Ok(Computed { payout, users: s.creators, lines, events_read: s.events_read, newest_event_us: s.newest_event_us })
 }
 
 /// Today's date in UTC at the transaction's `now()` (for the default month).

@@ -14,6 +14,7 @@ mod adopt;
 mod corrections;
 mod doctor;
 mod payouts;
+mod statements;
 mod units;
 
 use chrono::NaiveDate;

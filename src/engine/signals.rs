@@ -260,8 +260,12 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     let mut pass = Pass::start(acc, true);
     let events_sql = if stored_in_ts_order(cfg)? { EVENTS_SQL } else { EVENTS_BY_SORT_SQL };
     let mut days = DayProgress::new(period, pass_start, progress);
+    let (mut events_read, mut newest) = (0i64, None::<i64>);
     stream_rows(&with_schema(events_sql, cfg), &[w0.into(), end.into()], |v, n| {
-        days.at(v[1].value() as i64);
+        let ts = v[1].value() as i64;
+        days.at(ts);
+        events_read += 1;
+        newest = Some(newest.map_or(ts, |n| n.max(ts)));
         if n[2] {
             return Ok(());
         }
@@ -276,6 +280,8 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     })?;
     days.finish();
     let (mut signals, outside) = pass.finish().map_err(pass_error)?;
+    signals.events_read = events_read;
+    signals.newest_event_us = newest;
 
     // 3. Early windows that reach outside the pass (videos launched before it, or at its end):
     //    one index probe per video with an event(video_id, ts) index, else a scan of their

@@ -180,6 +180,10 @@ pub struct PeriodSignals {
     pub creators: HashMap<i64, Creator>,
     /// Per creator, the window counts for each day of the period.
     pub windows: HashMap<i64, Vec<WindowCounts>>,
+    /// What the pass read (for the run's audit record): rows, and the newest `ts` (µs since
+    /// 2000-01-01 UTC).
+    pub events_read: i64,
+    pub newest_event_us: Option<i64>,
 }
 
 /// The units of one day of the period.

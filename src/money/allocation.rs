@@ -7,14 +7,17 @@
 //! Everything is computed exactly, with no floating-point rounding: every finite `f64` is
 //! `mant · 2^exp` with integer `mant`, so after shifting all units by the smallest exponent they
 //! are integers (weights) whose ratios are exactly those of the `f64` units. Weights may span
-//! ~2,100 bits (units from 5e-324 to 1.8e308), so sums and products use a small unsigned big
-//! integer ([`Big`]); for ordinary inputs (units within a few binades) it is one or two limbs.
+//! ~2,100 bits (units from 5e-324 to 1.8e308), so sums and products use `num_bigint::BigUint`;
+//! for ordinary inputs (units within a few binades) it is one or two limbs.
 //! This reproduces the exact rational computation of the oracle (`tests/oracle/reference.py`,
 //! which works on `Fraction(units)`) bit for bit, including the capped set and remainder ties.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
 use std::fmt;
+
+use num_bigint::BigUint;
+use num_integer::Integer;
 
 /// One creator's claim on a run's pool.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,13 +87,13 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
     let min_exp = exact.iter().map(|d| d.exp).min().unwrap_or(0);
     let shift: Vec<u32> = exact.iter().map(|d| (d.exp - min_exp) as u32).collect();
     // k · weight(i), exactly (k < 2^64 and mant < 2^53, so k·mant fits in u128).
-    let times_weight = |i: usize, k: u64| Big::from_u128_shl(u128::from(k) * u128::from(exact[i].mant), shift[i]);
+    let times_weight = |i: usize, k: u64| BigUint::from(u128::from(k) * u128::from(exact[i].mant)) << shift[i];
 
     // Water-filling. R = pool not yet given to capped creators, W = Σ weight of the others.
     let mut remaining = pool;
-    let mut remaining_weight = Big::zero();
+    let mut remaining_weight = BigUint::ZERO;
     for i in 0..n {
-        remaining_weight.add_assign(&times_weight(i, 1));
+        remaining_weight += times_weight(i, 1);
     }
     // Candidates for the cap in order of cap/units ascending (compared exactly), ties by id.
     let mut candidates: Vec<(usize, u64)> =
@@ -106,19 +109,19 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
         // Capped iff its proportional share R·w/W strictly exceeds its cap (cap 0: always).
         // Once one creator is not capped, no later one is (its ratio is at least as large and
         // R/W no longer changes), so the walk stops there.
-        let over_cap = cap == 0 || remaining_weight.mul_u64(cap) < times_weight(i, remaining);
+        let over_cap = cap == 0 || &remaining_weight * cap < times_weight(i, remaining);
         if !over_cap {
             break;
         }
         capped[i] = true;
         // cap < R·w/W <= R, so this cannot underflow; R/W strictly grows.
         remaining -= cap;
-        remaining_weight.sub_assign(&times_weight(i, 1));
+        remaining_weight -= times_weight(i, 1);
     }
 
     // Cents. Capped: exactly the cap. The others share R by largest remainder.
     let mut amount = vec![0u64; n];
-    let mut rest: Vec<(usize, Big)> = Vec::new();
+    let mut rest: Vec<(usize, BigUint)> = Vec::new();
     let mut floors: u64 = 0;
     for i in 0..n {
         if capped[i] {
@@ -157,6 +160,39 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
     // Every amount is a disjoint part of the pool, so the sum fits.
     let allocated: u64 = amount.iter().sum();
     Ok(Allocation { shares, allocated_cents: allocated as i64, unallocated_cents: (pool - allocated) as i64 })
+}
+
+/// SPEC §9 `over_cap = hold`: every creator earns its plain proportional share `pool·u_c/U` in
+/// cents. That is [`allocate`] with no caps (same largest remainder, same ties), so it is reused
+/// as is; the caps only come back in the result: each share keeps its claim's `cap_cents`, and
+/// `capped` tells whether the real share exceeds the cap (cap 0: always, as in §8), i.e. whether
+/// the payment step will hold part of it back. Nothing is unallocated unless `claims` is empty.
+pub fn allocate_hold(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, AllocationError> {
+    validate(pool_cents, claims)?;
+    let uncapped: Vec<Claim> = claims.iter().map(|c| Claim { cap_cents: None, ..c.clone() }).collect();
+    let mut alloc = allocate(pool_cents, &uncapped)?;
+
+    // Exact weights as in `allocate`: share_i > cap_i  <=>  cap_i · W < pool · w_i.
+    let exact: Vec<Dyadic> = claims.iter().map(|c| Dyadic::of(c.units)).collect();
+    let min_exp = exact.iter().map(|d| d.exp).min().unwrap_or(0);
+    let times_weight =
+        |i: usize, k: u64| BigUint::from(u128::from(k) * u128::from(exact[i].mant)) << (exact[i].exp - min_exp) as u32;
+    let mut total_weight = BigUint::ZERO;
+    for i in 0..claims.len() {
+        total_weight += times_weight(i, 1);
+    }
+    // `alloc.shares` is sorted by creator_id; walk the claims in the same order.
+    let mut order: Vec<usize> = (0..claims.len()).collect();
+    order.sort_by_key(|&i| claims[i].creator_id);
+    for (share, i) in alloc.shares.iter_mut().zip(order) {
+        share.cap_cents = claims[i].cap_cents;
+        share.capped = match claims[i].cap_cents {
+            None => false,
+            Some(0) => true,
+            Some(cap) => &total_weight * (cap as u64) < times_weight(i, pool_cents as u64), // both >= 0 (validated)
+        };
+    }
+    Ok(alloc)
 }
 
 fn validate(pool_cents: i64, claims: &[Claim]) -> Result<(), AllocationError> {
@@ -246,137 +282,12 @@ fn cmp_scaled(x: u128, ex: i32, y: u128, ey: i32) -> Ordering {
     }
 }
 
-/// `floor(a / b)` and `a mod b`, for `b > 0` and `a / b < 2^64`.
-fn div_rem(a: &Big, b: &Big) -> (u64, Big) {
-    // Estimate from the top 64 bits of b (and the matching bits of a), then correct exactly;
-    // the estimate is off by at most a few units.
-    let shift = b.bit_len().saturating_sub(64);
-    let b_top = b.bits_from(shift); // >= 1; exact when shift == 0
-    let a_top = a.bits_from(shift); // a < 2^64·b, so a >> shift fits in 128 bits
-    let mut q = (a_top / b_top).min(u128::from(u64::MAX)) as u64;
-    let mut qb = b.mul_u64(q);
-    while qb > *a {
-        q -= 1;
-        qb.sub_assign(b);
-    }
-    let mut rem = a.clone();
-    rem.sub_assign(&qb);
-    while rem >= *b {
-        rem.sub_assign(b);
-        q += 1;
-    }
-    (q, rem)
-}
-
-/// Unsigned big integer: little-endian 64-bit limbs, no most-significant zero limbs (0 = empty).
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Big(Vec<u64>);
-
-impl Big {
-    fn zero() -> Big {
-        Big(Vec::new())
-    }
-
-    /// `v · 2^shift`.
-    fn from_u128_shl(v: u128, shift: u32) -> Big {
-        let off = shift % 64;
-        let mut limbs = vec![0u64; (shift / 64) as usize];
-        let low = v << off; // bits shifted out of 128 are recovered in `high`
-        let high = if off == 0 { 0 } else { (v >> (128 - off)) as u64 };
-        limbs.extend([low as u64, (low >> 64) as u64, high]);
-        let mut big = Big(limbs);
-        big.trim();
-        big
-    }
-
-    fn trim(&mut self) {
-        while self.0.last() == Some(&0) {
-            self.0.pop();
-        }
-    }
-
-    fn add_assign(&mut self, other: &Big) {
-        if self.0.len() < other.0.len() {
-            self.0.resize(other.0.len(), 0);
-        }
-        let mut carry = false;
-        for (i, limb) in self.0.iter_mut().enumerate() {
-            let o = other.0.get(i).copied().unwrap_or(0);
-            if i >= other.0.len() && !carry {
-                break;
-            }
-            let (s, c1) = limb.overflowing_add(o);
-            let (s, c2) = s.overflowing_add(u64::from(carry));
-            *limb = s;
-            carry = c1 || c2;
-        }
-        if carry {
-            self.0.push(1);
-        }
-    }
-
-    /// `self -= other`; callers guarantee `self >= other`.
-    fn sub_assign(&mut self, other: &Big) {
-        let mut borrow = false;
-        for (i, limb) in self.0.iter_mut().enumerate() {
-            let o = other.0.get(i).copied().unwrap_or(0);
-            if i >= other.0.len() && !borrow {
-                break;
-            }
-            let (d, b1) = limb.overflowing_sub(o);
-            let (d, b2) = d.overflowing_sub(u64::from(borrow));
-            *limb = d;
-            borrow = b1 || b2;
-        }
-        debug_assert!(!borrow, "Big::sub_assign underflow");
-        self.trim();
-    }
-
-    fn mul_u64(&self, k: u64) -> Big {
-        let mut limbs = Vec::with_capacity(self.0.len() + 1);
-        let mut carry: u128 = 0;
-        for &limb in &self.0 {
-            let p = u128::from(limb) * u128::from(k) + carry;
-            limbs.push(p as u64);
-            carry = p >> 64;
-        }
-        limbs.push(carry as u64);
-        let mut big = Big(limbs);
-        big.trim();
-        big
-    }
-
-    fn bit_len(&self) -> u64 {
-        match self.0.last() {
-            None => 0,
-            Some(&top) => self.0.len() as u64 * 64 - u64::from(top.leading_zeros()),
-        }
-    }
-
-    /// The low 128 bits of `self >> shift`.
-    fn bits_from(&self, shift: u64) -> u128 {
-        let limb = (shift / 64) as usize;
-        let off = (shift % 64) as u32;
-        let get = |i: usize| u128::from(self.0.get(i).copied().unwrap_or(0));
-        let low = get(limb) | (get(limb + 1) << 64);
-        if off == 0 {
-            low
-        } else {
-            (low >> off) | (get(limb + 2) << (128 - off))
-        }
-    }
-}
-
-impl Ord for Big {
-    fn cmp(&self, other: &Big) -> Ordering {
-        self.0.len().cmp(&other.0.len()).then_with(|| self.0.iter().rev().cmp(other.0.iter().rev()))
-    }
-}
-
-impl PartialOrd for Big {
-    fn partial_cmp(&self, other: &Big) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
+/// `floor(a / b)` and `a mod b`, for `b > 0` and `a / b < 2^64` (the callers' shares are at
+/// most the pool, an `i64`, so the quotient always fits).
+fn div_rem(a: &BigUint, b: &BigUint) -> (u64, BigUint) {
+    let (q, rem) = a.div_rem(b);
+    debug_assert!(q.bits() <= 64, "quotient above 2^64");
+    (u64::try_from(&q).unwrap_or(u64::MAX), rem)
 }
 
 #[cfg(test)]
@@ -758,6 +669,89 @@ mod tests {
         run(i64::MAX, &claims);
     }
 
+    /// Timing of `allocate` with 100k creators (not a correctness test): run with
+    /// `cargo test --release --lib --features pg15 allocation::tests::timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "timing only"]
+    fn timing_hundred_thousand_creators() {
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let caps = |k: u64| match k % 4 {
+            0 => None,
+            1 => Some(0),
+            2 => Some(5_000),
+            _ => Some(50_000),
+        };
+        // Narrow: ordinary units (a few binades, one-limb weights). Wide: units over 1e-20..1e20.
+        let narrow: Vec<Claim> =
+            (1..=100_000).map(|id| claim(id, (next() % 1_000_000 + 1) as f64 / 1_000.0, caps(next()))).collect();
+        let wide: Vec<Claim> = (1..=100_000)
+            .map(|id| claim(id, (next() % 1_000_000 + 1) as f64 * 10f64.powi((next() % 41) as i32 - 20), caps(next())))
+            .collect();
+        for (name, claims) in [("narrow", &narrow), ("wide", &wide)] {
+            let start = std::time::Instant::now();
+            let rounds = 10;
+            let mut total = 0i64;
+            for _ in 0..rounds {
+                total += allocate(2_000_000_000, claims).unwrap().allocated_cents;
+            }
+            println!("allocate 100k {name}: {:?} per call (checksum {total})", start.elapsed() / rounds);
+        }
+    }
+
+    // ---- over_cap = hold (SPEC §9)
+
+    #[test]
+    fn hold_earns_the_plain_proportional_share() {
+        // SPEC §9: A 50 units cap 5,000, B 50 unlimited. Pool 20,000 → 10,000 each; A's share
+        // exceeds its cap (capped), B's cannot. Pool 10,000 → 5,000 each; A's share is exactly
+        // its cap: not capped.
+        let claims = [claim(1, 50.0, Some(5_000)), claim(2, 50.0, None)];
+        let a = allocate_hold(20_000, &claims).unwrap();
+        assert_eq!(summary(&a), vec![(1, 10_000, true), (2, 10_000, false)]);
+        assert_eq!((a.allocated_cents, a.unallocated_cents), (20_000, 0));
+        assert_eq!(a.shares[0].cap_cents, Some(5_000));
+        let a = allocate_hold(10_000, &claims).unwrap();
+        assert_eq!(summary(&a), vec![(1, 5_000, false), (2, 5_000, false)]);
+        // SPEC §5's example under hold: 50/30/20 of 10,000 whatever the caps; cap 0 is capped.
+        let claims = [claim(1, 50.0, Some(5_000)), claim(2, 30.0, None), claim(3, 20.0, Some(0))];
+        let a = allocate_hold(10_000, &claims).unwrap();
+        assert_eq!(summary(&a), vec![(1, 5_000, false), (2, 3_000, false), (3, 2_000, true)]);
+        // Pool 12,000 with B at cap 5,000: still all of it earned, nothing unallocated.
+        let claims = [claim(1, 50.0, Some(5_000)), claim(2, 30.0, Some(5_000)), claim(3, 20.0, Some(0))];
+        let a = allocate_hold(12_000, &claims).unwrap();
+        assert_eq!(summary(&a), vec![(1, 6_000, true), (2, 3_600, false), (3, 2_400, true)]);
+        assert_eq!(a.unallocated_cents, 0);
+    }
+
+    #[test]
+    fn hold_capped_compares_the_exact_share_not_the_cents() {
+        // Pool 10,001 between two 1-unit creators: 5,000.5 each, the extra cent to id 1.
+        // Id 2 gets 5,000 = its cap, but its real share 5,000.5 exceeds it: capped.
+        let a = allocate_hold(10_001, &[claim(2, 1.0, Some(5_000)), claim(1, 1.0, None)]).unwrap();
+        assert_eq!(summary(&a), vec![(1, 5_001, false), (2, 5_000, true)]);
+        // Cap 5,001 for id 1: its 5,001 cents are above the real share 5,000.5 < 5,001: not capped.
+        let a = allocate_hold(10_001, &[claim(1, 1.0, Some(5_001)), claim(2, 1.0, None)]).unwrap();
+        assert_eq!(summary(&a), vec![(1, 5_001, false), (2, 5_000, false)]);
+        // Pool 0: a cap-0 creator is capped (as in §8), any other is not.
+        let a = allocate_hold(0, &[claim(1, 1.0, Some(0)), claim(2, 1.0, Some(1))]).unwrap();
+        assert_eq!(summary(&a), vec![(1, 0, true), (2, 0, false)]);
+        // No claims: everything unallocated.
+        let a = allocate_hold(77, &[]).unwrap();
+        assert_eq!((a.shares.len(), a.unallocated_cents), (0, 77));
+        // Invalid input is refused exactly as by allocate.
+        assert_eq!(
+            allocate_hold(10, &[claim(1, 1.0, Some(-1))]),
+            Err(AllocationError::NegativeCap { creator_id: 1, cap_cents: -1 })
+        );
+        assert_eq!(allocate_hold(-3, &[claim(1, 1.0, None)]), Err(AllocationError::NegativePool(-3)));
+    }
+
     #[test]
     fn errors() {
         let ok = claim(1, 1.0, None);
@@ -797,15 +791,13 @@ mod tests {
         assert_eq!(cmp_scaled(1, -1074, u128::MAX, 971), Ordering::Less);
         assert_eq!(cmp_scaled(u128::MAX, 0, 1, 128), Ordering::Less);
         assert_eq!(cmp_scaled(0, 5, 1, -5), Ordering::Less);
-        let a = Big::from_u128_shl(u128::MAX, 100);
-        assert_eq!(a.bit_len(), 228);
-        assert_eq!(a.bits_from(100), u128::MAX);
-        let b = Big::from_u128_shl(12345, 70);
-        let mut c = b.mul_u64(999_999_999_999);
-        c.add_assign(&Big::from_u128_shl(777, 0));
-        assert_eq!(div_rem(&c, &b), (999_999_999_999, Big::from_u128_shl(777, 0)));
-        c.sub_assign(&Big::from_u128_shl(777, 0));
-        assert_eq!(c, Big::from_u128_shl(12345 * 999_999_999_999, 70));
+        // A ~2,100-bit divisor (the widest weights) and a quotient just below 2^64.
+        let b = BigUint::from(12345u32) << 2_100u32;
+        let c = &b * u64::MAX + BigUint::from(777u32);
+        assert_eq!(div_rem(&c, &b), (u64::MAX, BigUint::from(777u32)));
+        let b = BigUint::from(12345u32) << 70u32;
+        let c = &b * 999_999_999_999u64 + BigUint::from(777u32);
+        assert_eq!(div_rem(&c, &b), (999_999_999_999, BigUint::from(777u32)));
     }
 
     // ---- properties
@@ -880,6 +872,37 @@ mod tests {
                 prop_assert_eq!((s.amount_cents, s.capped), (amount, capped), "creator {}", c.creator_id);
             }
             prop_assert_eq!(a.unallocated_cents, unallocated);
+        }
+
+        #[test]
+        fn hold_is_the_uncapped_allocation_with_exact_capped_flags(
+            rows in prop::collection::vec(((1u64..1 << 20), -10i32..=10, cap_strategy()), 1..100),
+            pool in pool_strategy(),
+        ) {
+            // Units k·2^e, exact as integers k·2^(e+10) < 2^40, so the share test is exact in u128.
+            let claims: Vec<Claim> =
+                rows.iter().enumerate().map(|(i, &(k, e, cap))| claim(50 - i as i64, k as f64 * 2f64.powi(e), cap)).collect();
+            let weights: Vec<u128> = rows.iter().map(|&(k, e, _)| u128::from(k) << (e + 10)).collect();
+            let total: u128 = weights.iter().sum();
+            let held = allocate_hold(pool, &claims).unwrap();
+            let uncapped: Vec<Claim> = claims.iter().map(|c| claim(c.creator_id, c.units, None)).collect();
+            let plain = run(pool, &uncapped);
+            prop_assert_eq!(held.unallocated_cents, 0);
+            prop_assert_eq!(held.allocated_cents, pool);
+            for (c, w) in claims.iter().zip(&weights) {
+                let s = held.shares.iter().find(|s| s.creator_id == c.creator_id).unwrap();
+                let p = plain.shares.iter().find(|s| s.creator_id == c.creator_id).unwrap();
+                prop_assert_eq!(s.amount_cents, p.amount_cents);
+                prop_assert_eq!(s.cap_cents, c.cap_cents);
+                // share > cap  <=>  cap·U < pool·w; pool, cap < 2^63 and w, U < 2^47 (at most 100
+                // weights below 2^40), so both products fit in u128.
+                let want = match c.cap_cents {
+                    None => false,
+                    Some(0) => true,
+                    Some(cap) => (cap as u128) * total < (pool as u128) * w,
+                };
+                prop_assert_eq!(s.capped, want, "{:?}", s);
+            }
         }
 
         #[test]

@@ -17,6 +17,7 @@ use std::collections::HashMap;
 
 use crate::money::payout::PayoutRow;
 use crate::money::policy::Posting;
+use crate::money::statement::{Lines, VideoLine};
 use crate::period::{Kind, Period};
 use crate::spi_read;
 
@@ -35,6 +36,8 @@ const CHECK_ENTRIES_SQL: &str = include_str!("../sql/check_entries.sql");
 const OWED_SQL: &str = include_str!("../sql/owed.sql");
 const KEY_TOTALS_SQL: &str = include_str!("../sql/key_totals.sql");
 const KEY_POOL_SQL: &str = include_str!("../sql/key_pool.sql");
+const INSERT_STATEMENT_LINES_SQL: &str = include_str!("../sql/insert_statement_lines.sql");
+const STATEMENT_SQL: &str = include_str!("../sql/statement.sql");
 
 /// A run key (SPEC §6.2): the period, and for a daily run its payment type.
 #[derive(Debug, Clone, Copy)]
@@ -140,8 +143,13 @@ pub fn refuse_unfinished(client: &SpiClient<'_>, period: &Period) -> Result<()> 
 /// Blocks until no other transaction holds this run key; held until our transaction ends.
 /// It is taken before anything else is read: the caller then takes the call's one snapshot
 /// (`spi_read::CallSnapshot`), which sees whatever the transaction we waited for committed.
+///
+/// Then it takes the owed ledger's lock, which every run that writes takes after its key's:
+/// creators' owed money is shared by all keys, so two runs of different keys must not both
+/// pay what one snapshot said was owed. Runs are rare; waiting is cheap, paying twice is not.
 pub fn lock_run_key(client: &SpiClient<'_>, key: &RunKey<'_>) -> Result<()> {
     client.select(LOCK_SQL, None, &[key.lock_name().into()]).map_err(spi_error)?;
+    client.select(LOCK_SQL, None, &["revenue_split/ledger".into()]).map_err(spi_error)?;
     Ok(())
 }
 
@@ -226,6 +234,9 @@ pub struct NewRun<'a> {
     pub creators: i32,
     /// The configuration it used (a correction: its first run's).
     pub config: &'a Config,
+    /// What its pass read: rows and the newest `ts` (µs); `None` for an adoption.
+    pub events_read: Option<i64>,
+    pub newest_event_us: Option<i64>,
 }
 
 impl NewRun<'_> {
@@ -238,14 +249,15 @@ impl NewRun<'_> {
     }
 }
 
-/// What to write for one run: its allocations (what it computed) and the owed-ledger
-/// postings of its payment step. Returns the run id.
+/// What to write for one run: its allocations (what it computed), the owed-ledger postings
+/// of its payment step, and its statement lines. Returns the run id.
 pub fn post(
     client: &mut SpiClient<'_>,
     app_schema: &str,
     run: &NewRun<'_>,
     allocations: &[PayoutRow],
     postings: &[Posting],
+    lines: &Lines,
 ) -> Result<i64> {
     let app = pgrx::spi::quote_identifier(app_schema);
     let config = serde_json::to_value(run.config).map_err(|e| Error::Internal(e.to_string()))?;
@@ -270,6 +282,8 @@ pub fn post(
                 run.corrects.into(),
                 paid_cents.into(),
                 owed_cents.into(),
+                run.events_read.into(),
+                run.newest_event_us.map(timestamptz).transpose()?.into(),
             ],
         )
         .map_err(spi_error)?
@@ -386,6 +400,8 @@ pub fn post(
         }
     }
 
+    insert_statement_lines(client, run_id, lines)?;
+
     // The parts must add up to the whole before the caller's transaction may commit.
     let sum = client
         .update(CHECK_RUN_SQL, Some(1), &[run_id.into()])
@@ -413,6 +429,78 @@ pub fn post(
         )));
     }
     Ok(run_id)
+}
+
+/// Statement lines go in chunks, so that a wide catalog's month does not build one huge set
+/// of array arguments.
+const LINES_PER_INSERT: usize = 50_000;
+
+fn insert_statement_lines(client: &mut SpiClient<'_>, run_id: i64, lines: &Lines) -> Result<()> {
+    let all: Vec<(&(i64, i64), &VideoLine)> = lines.0.iter().collect();
+    for chunk in all.chunks(LINES_PER_INSERT) {
+        client
+            .update(
+                INSERT_STATEMENT_LINES_SQL,
+                None,
+                &[
+                    run_id.into(),
+                    chunk.iter().map(|(k, _)| k.0).collect::<Vec<_>>().into(),
+                    chunk.iter().map(|(k, _)| k.1).collect::<Vec<_>>().into(),
+                    chunk.iter().map(|(_, l)| l.views).collect::<Vec<_>>().into(),
+                    chunk.iter().map(|(_, l)| l.likes).collect::<Vec<_>>().into(),
+                    chunk.iter().map(|(_, l)| l.comments).collect::<Vec<_>>().into(),
+                    chunk.iter().map(|(_, l)| l.shares).collect::<Vec<_>>().into(),
+                    chunk.iter().map(|(_, l)| l.raw_units).collect::<Vec<_>>().into(),
+                    chunk.iter().map(|(_, l)| l.units).collect::<Vec<_>>().into(),
+                ],
+            )
+            .map_err(spi_error)?;
+        pgrx::check_for_interrupts!();
+    }
+    Ok(())
+}
+
+/// A stored statement line with the creator's earned amount of the run.
+#[derive(Debug, Clone, Copy)]
+pub struct StatementLine {
+    pub creator_id: i64,
+    pub video_id: i64,
+    pub line: VideoLine,
+    pub earned_cents: i64,
+}
+
+/// Whether run `run_id` exists.
+pub fn run_exists(run_id: i64) -> Result<bool> {
+    Ok(spi_read::first(
+        "SELECT 1 FROM revenue_split.runs r WHERE r.run_id OPERATOR(pg_catalog.=) $1",
+        &[run_id.into()],
+        |_| Ok(()),
+    )?
+    .is_some())
+}
+
+/// The statement lines of a run (of one creator), by creator and video.
+pub fn statement_lines(run_id: i64, creator_id: Option<i64>) -> Result<Vec<StatementLine>> {
+    spi_read::collect(STATEMENT_SQL, &[run_id.into(), creator_id.into()], |r| {
+        Ok(StatementLine {
+            creator_id: r.req(0)?,
+            video_id: r.req(1)?,
+            line: VideoLine {
+                views: r.req(2)?,
+                likes: r.req(3)?,
+                comments: r.req(4)?,
+                shares: r.req(5)?,
+                raw_units: r.req(6)?,
+                units: r.req(7)?,
+            },
+            earned_cents: r.req(8)?,
+        })
+    })
+}
+
+/// A timestamptz from µs since 2000-01-01 UTC.
+fn timestamptz(us: i64) -> Result<pgrx::datum::TimestampWithTimeZone> {
+    pgrx::datum::TimestampWithTimeZone::try_from(us).map_err(|e| Error::Internal(format!("timestamp {us}: {e}")))
 }
 
 fn overflow() -> Error {

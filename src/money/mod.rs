@@ -6,4 +6,5 @@ pub mod allocation;
 pub(crate) mod ledger;
 pub mod payout;
 pub mod policy;
+pub mod statement;
 pub mod step;

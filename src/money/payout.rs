@@ -1,13 +1,14 @@
 //! From a period's creator units to the rows of a preview or a commit (SPEC §5, §8).
 //!
 //! Pure Rust (no pgrx): sums units over the period's days, looks up each creator's KYC cap,
-//! and hands the claims to `allocation`.
+//! and hands the claims to `allocation`: water-filling by default, or with `over_cap = hold`
+//! (SPEC §9) the plain proportional split whose caps only limit what a payment step pays.
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::config::{kyc_cap, Config};
+use crate::config::{kyc_cap, Config, OverCap};
 use crate::engine::units::{Creator, DayUnits};
-use crate::money::allocation::{allocate, AllocationError, Claim};
+use crate::money::allocation::{allocate, allocate_hold, AllocationError, Claim};
 
 /// A row of `revenue_split_preview` / `revenue_split.allocations`.
 #[derive(Debug, Clone, PartialEq)]
@@ -18,7 +19,10 @@ pub struct PayoutRow {
     pub kyc_level: Option<i32>,
     /// `None` = unlimited.
     pub cap_cents: Option<i64>,
+    /// What the creator earns in this run.
     pub amount_cents: i64,
+    /// Redistribute: bound by its cap in the water-filling. Hold: its share exceeds its cap
+    /// (so the payment step holds part of it back).
     pub capped: bool,
 }
 
@@ -52,7 +56,8 @@ impl UnitTotals {
     }
 }
 
-/// The capped, cent-exact allocation of `pool_cents` over the creators with units > 0.
+/// The cent-exact allocation of `pool_cents` over the creators with units > 0: capped
+/// (SPEC §5) with `over_cap = redistribute`, proportional (SPEC §9) with `hold`.
 pub fn payout(
     cfg: &Config,
     pool_cents: i64,
@@ -75,7 +80,10 @@ pub fn payout(
         })
         .collect();
     let total_units: f64 = claims.iter().map(|c| c.units).sum();
-    let alloc = allocate(pool_cents, &claims)?;
+    let alloc = match cfg.over_cap {
+        OverCap::Redistribute => allocate(pool_cents, &claims)?,
+        OverCap::Hold => allocate_hold(pool_cents, &claims)?,
+    };
     let levels: HashMap<i64, Option<i64>> = eligible.iter().map(|(id, _, l)| (*id, *l)).collect();
     let rows = alloc
         .shares
@@ -160,12 +168,69 @@ mod tests {
         assert_eq!(p.rows[0].amount_cents, 1_000);
     }
 
+    /// (creator, amount, cap, kyc level, capped) per row.
+    type Summary = (i64, i64, Option<i64>, Option<i32>, bool);
+
+    fn summary(p: &Payout) -> Vec<Summary> {
+        p.rows.iter().map(|r| (r.creator_id, r.amount_cents, r.cap_cents, r.kyc_level, r.capped)).collect()
+    }
+
+    #[test]
+    fn hold_earns_the_proportional_share_and_reports_the_caps() {
+        let hold = Config { over_cap: OverCap::Hold, ..Config::default() };
+        // SPEC §9: A 50 units KYC 1, B 50 units KYC 3. Pool 10,000 → 5,000 each (A exactly at
+        // its cap: not capped); pool 20,000 → 10,000 each, A over its cap.
+        let mut t = UnitTotals::default();
+        t.add_day(&day(&[(1, 50.0), (2, 50.0)]));
+        let users: HashMap<i64, Creator> = [(1, user(Some(1))), (2, user(Some(3)))].into_iter().collect();
+        let p = payout(&hold, 10_000, &t, &users).unwrap();
+        assert_eq!(summary(&p), vec![(1, 5_000, Some(5_000), Some(1), false), (2, 5_000, None, Some(3), false)]);
+        let p = payout(&hold, 20_000, &t, &users).unwrap();
+        assert_eq!(summary(&p), vec![(1, 10_000, Some(5_000), Some(1), true), (2, 10_000, None, Some(3), false)]);
+        assert_eq!((p.allocated_cents, p.unallocated_cents, p.creators_paid()), (20_000, 0, 2));
+        // SPEC §5's example (A 50 KYC 1, B 30 KYC 3, C 20 KYC 0, plus a creator without a users
+        // row): redistribute gives 5,000 / 5,000 / 0 / 0; hold gives the units' proportions.
+        let mut t = UnitTotals::default();
+        t.add_day(&day(&[(1, 50.0), (2, 30.0), (3, 20.0), (4, 25.0)]));
+        let users: HashMap<i64, Creator> =
+            [(1, user(Some(1))), (2, user(Some(3))), (3, user(Some(0)))].into_iter().collect();
+        let p = payout(&Config::default(), 12_500, &t, &users).unwrap();
+        assert_eq!(
+            summary(&p),
+            vec![
+                (1, 5_000, Some(5_000), Some(1), true),
+                (2, 7_500, None, Some(3), false),
+                (3, 0, Some(0), Some(0), true),
+                (4, 0, Some(0), None, true)
+            ]
+        );
+        let p = payout(&hold, 12_500, &t, &users).unwrap();
+        assert_eq!(
+            summary(&p),
+            vec![
+                (1, 5_000, Some(5_000), Some(1), false),
+                (2, 3_000, None, Some(3), false),
+                (3, 2_000, Some(0), Some(0), true),
+                (4, 2_500, Some(0), None, true)
+            ]
+        );
+        assert_eq!((p.allocated_cents, p.unallocated_cents, p.total_units), (12_500, 0, 125.0));
+        // Largest remainder with ties to the smaller id: 100 among three equal creators.
+        let mut t = UnitTotals::default();
+        t.add_day(&day(&[(9, 1.0), (7, 1.0), (8, 1.0)]));
+        let p = payout(&hold, 100, &t, &HashMap::new()).unwrap();
+        let amounts: Vec<(i64, i64)> = p.rows.iter().map(|r| (r.creator_id, r.amount_cents)).collect();
+        assert_eq!(amounts, vec![(7, 34), (8, 33), (9, 33)]);
+    }
+
     #[test]
     fn nothing_to_allocate_without_units() {
         let mut t = UnitTotals::default();
         t.add_day(&day(&[(5, 0.0)]));
-        let p = payout(&Config::default(), 1_000, &t, &HashMap::new()).unwrap();
-        assert!(p.rows.is_empty());
-        assert_eq!((p.allocated_cents, p.unallocated_cents), (0, 1_000));
+        for over_cap in [OverCap::Redistribute, OverCap::Hold] {
+            let p = payout(&Config { over_cap, ..Config::default() }, 1_000, &t, &HashMap::new()).unwrap();
+            assert!(p.rows.is_empty());
+            assert_eq!((p.allocated_cents, p.unallocated_cents), (0, 1_000));
+        }
     }
 }

@@ -10,7 +10,9 @@ listing=$(tar -tzf "$tarball")
 for f in lib/postgresql/15/lib/revenue_split.so share/postgresql/15/extension/revenue_split.control \
          "share/postgresql/15/extension/revenue_split--$version.sql" \
          share/postgresql/15/extension/revenue_split--0.1.0.sql \
-         share/postgresql/15/extension/revenue_split--0.1.0--0.2.0.sql; do
+         share/postgresql/15/extension/revenue_split--0.1.0--0.2.0.sql \
+         share/postgresql/15/extension/revenue_split--0.2.0.sql \
+         share/postgresql/15/extension/revenue_split--0.2.0--0.3.0.sql; do
     check "tarball holds $f" "yes" "$(grep -q "usr/$f\$" <<< "$listing" && echo yes || echo no)"
 done
 check "the .deb holds the same files" "$(grep -c 'revenue_split' <<< "$listing")" \
