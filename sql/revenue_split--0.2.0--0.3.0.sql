@@ -356,6 +356,27 @@ LANGUAGE c
 AS 'MODULE_PATHNAME', 'revenue_split_adopt_day_wrapper';
 
 
+CREATE FUNCTION "revenue_split_statement"(
+	"run_id" bigint,
+	"creator_id" bigint DEFAULT NULL
+) RETURNS TABLE (
+	"run_id" bigint,
+	"creator_id" bigint,
+	"video_id" bigint,
+	"views" bigint,
+	"likes" bigint,
+	"comments" bigint,
+	"shares" bigint,
+	"raw_units" double precision,
+	"units" double precision,
+	"amount_cents" bigint
+)
+STABLE PARALLEL UNSAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'revenue_split_statement_wrapper';
+
+
 -- ===== privileges (the same as sql/finalize.sql gives on a fresh install) =====
 -- Every grantee but the owner and revenue_split_admin loses everything on every member object
 -- (default privileges included); revenue_split_admin gets exactly what it needs; every
