@@ -17,9 +17,9 @@ use crate::engine::units::{for_each_day, Creator, DayUnits};
 use crate::errors::{Error, Result};
 use crate::money::ledger::{self, FirstRun, NewRun, RunKey, RunRow};
 use crate::money::payout::{payout, Payout, PayoutRow, UnitTotals};
-use crate::money::policy::{settle, Posting};
+use crate::money::policy::{correction_deltas, settle, Delta, Posting};
 use crate::money::statement::{apportion, Lines, VideoLine};
-use crate::money::step::{self, Delta};
+use crate::money::step;
 use crate::period::{Kind, Period};
 use crate::spi_read::CallSnapshot;
 
@@ -158,8 +158,7 @@ fn recompute(client: &SpiClient<'_>, key: &RunKey<'_>, pool: Option<i64>) -> Res
     let mut computed = compute(client, &cfg, key.period, pool_cents, true)?;
     let key_totals = ledger::key_totals(first_id)?;
     let earned: HashMap<i64, i64> = key_totals.iter().map(|(id, (e, _))| (*id, *e)).collect();
-    let deltas = step::deltas(&step::earned_of(&computed.payout.rows), &earned)
-        .ok_or_else(|| Error::Internal("correction delta overflows bigint".into()))?;
+    let deltas = correction_deltas(&step::earned_of(&computed.payout.rows), &earned)?.rows;
     // Creators that earned under the key but have no units now still have a users row.
     let missing: Vec<i64> = deltas.iter().map(|d| d.creator_id).filter(|id| !computed.users.contains_key(id)).collect();
     computed.users.extend(signals::read_creators(&cfg, missing)?);

@@ -2,6 +2,7 @@
 //!
 //! Pure Rust (no pgrx): `run` reads what is owed and what the key paid so far, and this
 //! module turns a run's earnings into the `policy::Participant`s that `policy::settle` pays.
+//! (A correction's deltas are `policy::correction_deltas`.)
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -52,40 +53,6 @@ pub fn earned_of(rows: &[PayoutRow]) -> BTreeMap<i64, i64> {
     rows.iter().map(|r| (r.creator_id, r.amount_cents)).collect()
 }
 
-/// One creator of a correction (SPEC §9): what its key earned so far, the recomputed target,
-/// and the difference.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Delta {
-    pub creator_id: i64,
-    pub earned_cents: i64,
-    pub target_cents: i64,
-    pub delta_cents: i64,
-}
-
-/// Targets against what the key earned so far, for every creator where either is not 0, in
-/// creator order. `None` when a difference overflows (unreachable with cents that fit a pool).
-pub fn deltas(targets: &BTreeMap<i64, i64>, earned: &HashMap<i64, i64>) -> Option<Vec<Delta>> {
-    let mut ids: Vec<i64> = targets.keys().copied().collect();
-    ids.extend(earned.keys().copied());
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = Vec::new();
-    for id in ids {
-        let target_cents = targets.get(&id).copied().unwrap_or(0);
-        let earned_cents = earned.get(&id).copied().unwrap_or(0);
-        if target_cents == 0 && earned_cents == 0 {
-            continue;
-        }
-        out.push(Delta {
-            creator_id: id,
-            earned_cents,
-            target_cents,
-            delta_cents: target_cents.checked_sub(earned_cents)?,
-        });
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,29 +77,6 @@ mod tests {
                 (3, -40, 10, Some(3000), 60, false),
                 (4, 0, 25, Some(4000), 0, true)
             ]
-        );
-    }
-
-    #[test]
-    fn deltas_cover_every_creator_with_earnings_or_a_target() {
-        let targets: BTreeMap<i64, i64> = [(1, 10_000), (2, 0), (5, 7)].into_iter().collect();
-        let earned: HashMap<i64, i64> = [(1, 6_000), (2, 4_000), (9, 0)].into_iter().collect();
-        let d = deltas(&targets, &earned).unwrap();
-        assert_eq!(
-            d,
-            vec![
-                Delta { creator_id: 1, earned_cents: 6_000, target_cents: 10_000, delta_cents: 4_000 },
-                Delta { creator_id: 2, earned_cents: 4_000, target_cents: 0, delta_cents: -4_000 },
-                Delta { creator_id: 5, earned_cents: 0, target_cents: 7, delta_cents: 7 },
-            ]
-        );
-        assert_eq!(
-            deltas(&targets, &[(1, 10_000), (5, 7)].into_iter().collect())
-                .unwrap()
-                .iter()
-                .filter(|d| d.delta_cents != 0)
-                .count(),
-            0
         );
     }
 
