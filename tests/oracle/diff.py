@@ -194,6 +194,15 @@ def run_seed(psql, seed, a, timezone, report, last_try=True):
                 report(f"FAIL seed {seed} {label}: {p}")
         else:
             passed += 1
+    # Statements add up on this data set too (SPEC §10): every month and the first month's
+    # days committed in a rolled-back transaction, each creator's statement = what it earned.
+    sums = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "common", "statement_sums.sql")
+    rc, _, err = psql.run(["-v", "ON_ERROR_STOP=1", "-c", "SET rs.pool = 1000003", "-f", sums])
+    if rc == 0:
+        passed += 1
+    else:
+        failed += 1
+        report(f"FAIL seed {seed} statement sums: {err.strip().splitlines()[-1] if err.strip() else rc}")
     print(f"seed {seed}: target {year}-{month:02d}, {meta['events']} events, {meta['videos']} videos, "
           f"TimeZone {timezone}: {passed} passed, {failed} failed ({path})", flush=True)
     return passed, failed
