@@ -21,7 +21,7 @@
 -- On 2025-08-20 every video has 10 views (own device and IP each, outside every window): raw 10, ER 0,
 -- so the cohort has sigma 0 (quality 1.0) and cluster 1/10 -> 1.0; units = 10 * early_mult.
 BEGIN;
-SELECT plan(16);
+SELECT plan(18);
 \ir ../common/app_tables.sql
 
 INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, likely_bot) VALUES (1, 0, 3, NULL, false);
@@ -175,6 +175,25 @@ SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.e
 CREATE INDEX event_video_ts_idx ON public.event (video_id, ts);
 SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.early_expected()',
     'early windows before and after the pass, one probe per video with an event(video_id, ts) index');
+
+-- early_min_views = 0 (issue 12): the SPEC formula holds for a launched video with no early view
+-- at all (0 >= 0, 0 >= 0.5 * 0, 0 >= 0.4 * 0) -> 1.05, whether its window lies inside the pass
+-- (video 20, launched 2025-08-20 01:00, first view at 05:00) or before it (video 21, launched
+-- 2025-08-01, first view on the 20th); created_at NULL (video 15) stays 1.0. (0.2.0 gave 1.0.)
+INSERT INTO public.videos (id, creator_id, created_at) VALUES (20, 1, '2025-08-20 01:00:00+00'), (21, 1, '2025-08-01 00:00:00+00');
+INSERT INTO public.event (video_id, event_type, ts, device_id, ip_hash)
+SELECT v, 'view', timestamptz '2025-08-20 05:00:00+00' + g * interval '1 minute', 'z' || v || '-' || g, 'zi' || v || '-' || g
+FROM unnest(ARRAY[20, 21]) v, generate_series(0, 9) g;
+INSERT INTO revenue_split.config (early_min_views) VALUES (0);
+SELECT results_eq(
+    $$SELECT video_id, round(early_mult::numeric, 9) FROM revenue_split_video_units('2025-08-20') WHERE video_id IN (15, 20, 21) ORDER BY video_id$$,
+    $$VALUES (15::bigint, 1.00), (20, 1.05), (21, 1.05)$$,
+    'early_min_views = 0: launched videos without early views get the kicker; created_at NULL does not');
+DROP INDEX public.event_video_ts_idx;
+SELECT results_eq(
+    $$SELECT video_id, round(early_mult::numeric, 9) FROM revenue_split_video_units('2025-08-20') WHERE video_id IN (15, 20, 21) ORDER BY video_id$$,
+    $$VALUES (15::bigint, 1.00), (20, 1.05), (21, 1.05)$$,
+    'early_min_views = 0: the same when the windows are read by ts range');
 
 SELECT * FROM finish();
 ROLLBACK;
