@@ -437,7 +437,9 @@ fn preview_rows(
             }
         })
         .collect();
-    for p in postings.iter().filter(|p| !in_rows.contains(&p.creator_id)) {
+    // A bot takes no part in any payment step (SPEC §9): owed money alone does not list it.
+    let bot = |id: &i64| users.get(id).is_some_and(|c| c.likely_bot);
+    for p in postings.iter().filter(|p| !in_rows.contains(&p.creator_id) && !bot(&p.creator_id)) {
         let c = users.get(&p.creator_id);
         out.push(PreviewRow {
             row: PayoutRow {

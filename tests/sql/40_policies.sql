@@ -25,7 +25,7 @@
 --   (d) whether a preview lists a bot that is owed money (units 0, paid 0) is not pinned down:
 --       only "it is paid nothing" is asserted for it.
 BEGIN;
-SELECT plan(79);
+SELECT plan(80);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -238,6 +238,8 @@ SELECT results_eq(
     'bot owed money: the others are paid as usual');
 SELECT is((SELECT coalesce(sum(paid_cents), 0) + coalesce(sum(amount_cents), 0) FROM revenue_split_preview_day(200, '2025-06-11') WHERE creator_id = 13),
     0::numeric, 'bot owed money: the preview pays it nothing and gives it no amount');
+SELECT is((SELECT count(*) FROM revenue_split_preview_day(200, '2025-06-11') WHERE creator_id = 13), 0::bigint,
+    'bot owed money: a bot takes no part in the payment step, so the preview does not list it');
 SELECT pg_temp.mark();
 SELECT results_eq(
     $$SELECT status, creators, allocated_cents, unallocated_cents, paid_cents FROM revenue_split_run(200, '2025-06-11')$$,
