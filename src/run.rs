@@ -54,7 +54,7 @@ pub fn preview(period: &Period, pool_cents: i64) -> Result<Vec<PreviewRow>> {
         ledger::check_version(client)?;
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
-        let Computed { payout: p, mut users, .. } = compute(client, &cfg, period, pool_cents, false)?;
+        let Computed { payout: p, mut users, .. } = compute(client, &cfg, period, pool_cents, PREVIEW)?;
         let (postings, more) = settle_run(&cfg, &step::earned_of(&p.rows), &users, &HashMap::new())?;
         users.extend(more);
         Ok(preview_rows(&cfg, p.rows, &postings, &users))
@@ -78,7 +78,7 @@ pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<Ru
             Kind::Monthly => cfg.monthly_payment_type.clone(),
             Kind::Daily => payment_type.to_string(),
         };
-        let c = compute(client, &cfg, period, pool_cents, true)?;
+        let c = compute(client, &cfg, period, pool_cents, RECORD)?;
         let p = &c.payout;
         if p.rows.is_empty() {
             return Ok(RunRow::no_units(period, pool_cents));
@@ -143,7 +143,8 @@ struct Recomputed {
     previous_pool: i64,
 }
 
-fn recompute(client: &SpiClient<'_>, key: &RunKey<'_>, pool: Option<i64>) -> Result<Recomputed> {
+/// `writing`: a correction that will be recorded (statement lines are gathered only then).
+fn recompute(client: &SpiClient<'_>, key: &RunKey<'_>, pool: Option<i64>, writing: bool) -> Result<Recomputed> {
     let first = ledger::first_run(key)?.ok_or_else(|| Error::NothingToCorrect {
         kind: key.period.kind.as_str(),
         period_start: key.period.start.to_string(),
@@ -155,7 +156,7 @@ fn recompute(client: &SpiClient<'_>, key: &RunKey<'_>, pool: Option<i64>) -> Res
     let tables = signals::check_app_tables(client, &cfg, true)?;
     let previous_pool = ledger::key_pool(first_id)?;
     let pool_cents = pool.unwrap_or(previous_pool);
-    let mut computed = compute(client, &cfg, key.period, pool_cents, true)?;
+    let mut computed = compute(client, &cfg, key.period, pool_cents, Gather { progress: true, lines: writing })?;
     let key_totals = ledger::key_totals(first_id)?;
     let earned: HashMap<i64, i64> = key_totals.iter().map(|(id, (e, _))| (*id, *e)).collect();
     let deltas = correction_deltas(&step::earned_of(&computed.payout.rows), &earned)?.rows;
@@ -170,7 +171,7 @@ pub fn preview_correction(period: &Period, payment_type: &str, pool: Option<i64>
     Spi::connect(|client| {
         ledger::check_version(client)?;
         let key = RunKey { period, payment_type };
-        let r = recompute(client, &key, pool)?;
+        let r = recompute(client, &key, pool, false)?;
         Ok(allocation_rows(&r)
             .into_iter()
             .zip(&r.deltas)
@@ -191,7 +192,7 @@ pub fn correct(period: &Period, payment_type: &str, pool: Option<i64>) -> Result
         ledger::refuse_unfinished(client, period)?;
         let key = RunKey { period, payment_type };
         let _snapshot = lock(client, &key)?;
-        let r = recompute(client, &key, pool)?;
+        let r = recompute(client, &key, pool, true)?;
         let first_id = r.first.row.run_id.unwrap_or_default();
         let p = &r.computed.payout;
         let changed: Vec<&Delta> = r.deltas.iter().filter(|d| d.delta_cents != 0).collect();
@@ -472,16 +473,27 @@ struct Computed {
     newest_event_us: Option<i64>,
 }
 
-/// Units of every day of the period, summed per creator, then allocated. `writing`: the call
-/// records a run (progress NOTICEs, statement lines).
-fn compute(client: &SpiClient<'_>, cfg: &Config, period: &Period, pool_cents: i64, writing: bool) -> Result<Computed> {
-    let mut s = signals::gather(client, cfg, period, writing)?;
+/// What a computation gathers besides the allocation.
+#[derive(Debug, Clone, Copy)]
+struct Gather {
+    /// A NOTICE per day of the period as the pass reads it.
+    progress: bool,
+    /// The statement lines of a run that is recorded.
+    lines: bool,
+}
+
+const PREVIEW: Gather = Gather { progress: false, lines: false };
+const RECORD: Gather = Gather { progress: true, lines: true };
+
+/// Units of every day of the period, summed per creator, then allocated.
+fn compute(client: &SpiClient<'_>, cfg: &Config, period: &Period, pool_cents: i64, gather: Gather) -> Result<Computed> {
+    let mut s = signals::gather(client, cfg, period, gather.progress)?;
     let mut totals = UnitTotals::default();
     let mut lines = Lines::default();
     for_each_day(cfg, &mut s, |d| -> Result<()> {
         check_for_interrupts!();
         totals.add_day(&d);
-        if writing {
+        if gather.lines {
             lines.add_day(&d);
         }
         Ok(())

@@ -436,7 +436,7 @@ pub fn post(
 const LINES_PER_INSERT: usize = 50_000;
 
 fn insert_statement_lines(client: &mut SpiClient<'_>, run_id: i64, lines: &Lines) -> Result<()> {
-    let all: Vec<(&(i64, i64), &VideoLine)> = lines.0.iter().collect();
+    let all = lines.sorted();
     for chunk in all.chunks(LINES_PER_INSERT) {
         client
             .update(

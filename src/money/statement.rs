@@ -7,6 +7,8 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::engine::units::DayUnits;
 use crate::money::allocation::{allocate, AllocationError, Claim};
 
@@ -22,15 +24,16 @@ pub struct VideoLine {
     pub units: f64,
 }
 
-/// Per (creator, video) totals of a period, summed day by day.
+/// Per (creator, video) totals of a period, summed day by day (a hash map: a wide month
+/// has hundreds of thousands of lines; `sorted` orders them once, for writing).
 #[derive(Debug, Default)]
-pub struct Lines(pub BTreeMap<(i64, i64), VideoLine>);
+pub struct Lines(pub FxHashMap<(i64, i64), VideoLine>);
 
 impl Lines {
     /// Adds one day: each video's units carry its creator's multipliers of that day, so a
     /// creator's lines sum to its units of the run.
     pub fn add_day(&mut self, day: &DayUnits) {
-        let creators: BTreeMap<i64, f64> = day
+        let creators: FxHashMap<i64, f64> = day
             .creators
             .iter()
             .map(|c| (c.creator_id, if c.excluded { 0.0 } else { c.integrity_mult * c.trust_mult }))
@@ -46,6 +49,13 @@ impl Lines {
             line.raw_units += v.raw_units;
             line.units += v.units * mult;
         }
+    }
+
+    /// The lines by (creator, video).
+    pub fn sorted(&self) -> Vec<(&(i64, i64), &VideoLine)> {
+        let mut all: Vec<_> = self.0.iter().collect();
+        all.sort_unstable_by_key(|(k, _)| **k);
+        all
     }
 }
 

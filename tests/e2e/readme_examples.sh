@@ -17,7 +17,7 @@ else
     check "all $blocks README SQL blocks ran" "ok" "error: $(grep -m1 ERROR /tmp/rs_readme.out)"
 fi
 check "the README's commit committed and its repeat skipped" "committed,skipped" \
-    "$(q -c "SET search_path = public, extensions" -c "SELECT string_agg(s, ',') FROM (SELECT 'committed' s FROM revenue_split.runs WHERE kind = 'monthly' AND period_start = '2025-08-01' UNION ALL SELECT status FROM revenue_split_commit(10000000, 2025, 8)) x")"
+    "$(q -c "SET search_path = public, extensions" -c "SELECT string_agg(s, ',') FROM (SELECT 'committed' s FROM revenue_split.runs WHERE kind = 'monthly' AND period_start = '2025-08-01' AND status = 'committed' UNION ALL SELECT status FROM revenue_split_commit(10000000, 2025, 8)) x")"
 check "README left no cron job behind" "0" "$(qc -c "SELECT count(*) FROM cron.job WHERE jobname = 'revenue-split-monthly'")"
 rm -f "$app_sql" "$cron_sql"
 finish
