@@ -151,6 +151,13 @@ pub fn filled_vec<T: Clone>(n: usize, value: T, what: &'static str) -> Result<Ve
     Ok(v)
 }
 
+/// Appends `n` copies of `value` to `v`, reserving fallibly (amortized, as `Vec::resize`).
+pub fn grow_vec<T: Clone>(v: &mut Vec<T>, n: usize, value: T, what: &'static str) -> Result<(), AllocError> {
+    reserve_vec(v, n, what)?;
+    v.resize(v.len() + n, value);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

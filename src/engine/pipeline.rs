@@ -223,7 +223,7 @@ mod tests {
     fn acc() -> Accumulator {
         let mut videos = FxHashMap::default();
         for v in 1..=50 {
-            videos.insert(v, VideoInfo { creator_id: Some(v % 7), created_at: Some(v * 1_000_000) });
+            videos.insert(v, VideoInfo::new(Some(v % 7), Some(v * 1_000_000)));
         }
         Accumulator::new(0, 3, 7_200_000_000, videos).unwrap()
     }

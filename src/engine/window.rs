@@ -13,7 +13,7 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::engine::mem::{filled_vec, reserve_vec, room_in_map, room_in_vec, AllocError};
+use crate::engine::mem::{filled_vec, grow_vec, reserve_vec, room_in_map, room_in_vec, AllocError};
 
 /// Days in the integrity window (`[D-6, D+1)`).
 pub const WINDOW_DAYS: u32 = 7;
@@ -124,6 +124,11 @@ impl SlidingDistinct {
             buckets: filled_vec(creators.saturating_mul(2 * days as usize), 0, BUCKETS)?,
             latest: 0,
         })
+    }
+
+    /// Room for one more creator (dense indexes are given as creators first appear).
+    pub fn add_creator(&mut self) -> Result<(), AllocError> {
+        grow_vec(&mut self.buckets, 2 * self.days, 0, BUCKETS)
     }
 
     /// Records that `creator`'s video was viewed with `key` on `day`.

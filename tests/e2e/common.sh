@@ -26,6 +26,32 @@ ensure_cron_db() {
     psql -X -q -d "$CRON_DB" -c "CREATE EXTENSION IF NOT EXISTS pg_cron" 2>/dev/null
 }
 qc() { psql -X -q -v ON_ERROR_STOP=1 -At -d "$CRON_DB" "$@"; }
+# ---- fault injection (faults.sh, correction_faults.sh): each caller sets TMP, DB and BG ----
+# sqlstate ARGS...: run psql commands (-c ...) in one session, without stopping on errors; print
+# the SQLSTATE of the last error (00000 when none). stderr goes to $TMP/err.
+sqlstate() {
+    psql -X -q -At -d "$DB" -v ON_ERROR_STOP=0 "$@" -c '\echo :LAST_ERROR_SQLSTATE' 2>"$TMP/err" | tail -n 1
+}
+# Calls of the fault triggers (a sequence: it survives the rollback of the faulted transaction).
+trigger_calls() { q -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM public.fault_calls"; }
+reset_calls() { q -c "ALTER SEQUENCE public.fault_calls RESTART"; }
+no_trigger() { q -c "DROP TRIGGER IF EXISTS fault ON public.transactions"; }
+# wait_for_sleep APPNAME: until that session sleeps in pg_sleep (up to 20 s).
+wait_for_sleep() {
+    local i
+    for i in $(seq 1 200); do
+        [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '$1' AND wait_event = 'PgSleep'")" = 1 ] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+# kill_background: ends the background jobs listed in BG (for an EXIT trap).
+kill_background() {
+    local p
+    for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
+    rm -rf "$TMP"
+}
+
 finish() {
     echo "$PASS passed, $FAIL failed"
     [ "$FAIL" = 0 ]

@@ -22,29 +22,8 @@ POOL=10000000
 CORRECT_SQL="SELECT * FROM revenue_split_correct(2025, 8)"
 TMP=$(mktemp -d /tmp/rs_correction_faults.XXXXXX)
 BG=()
-cleanup() {
-    local p
-    for p in "${BG[@]}"; do kill "$p" 2>/dev/null || true; done
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap kill_background EXIT
 
-# sqlstate ARGS...: psql commands in one session, not stopping on errors; prints the SQLSTATE of the
-# last error (00000 when none). stderr goes to $TMP/err.
-sqlstate() {
-    psql -X -q -At -d "$DB" -v ON_ERROR_STOP=0 "$@" -c '\echo :LAST_ERROR_SQLSTATE' 2>"$TMP/err" | tail -n 1
-}
-trigger_calls() { q -c "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM public.fault_calls"; }
-reset_calls() { q -c "ALTER SEQUENCE public.fault_calls RESTART"; }
-no_trigger() { q -c "DROP TRIGGER IF EXISTS fault ON public.transactions"; }
-wait_for_sleep() {
-    local i
-    for i in $(seq 1 200); do
-        [ "$(q -c "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = '$1' AND wait_event = 'PgSleep'")" = 1 ] && return 0
-        sleep 0.1
-    done
-    return 1
-}
 
 # ==== set-up ====
 q -c "CREATE TABLE public.fault_initial AS SELECT id, current_balance FROM public.users" \
