@@ -14,7 +14,8 @@ ALTER TABLE revenue_split.config
 ALTER TABLE revenue_split.runs
     ADD COLUMN status text NOT NULL DEFAULT 'committed'
         CHECK (status IN ('committed', 'adopted', 'correction', 'repeat')),
-    ADD COLUMN corrects bigint REFERENCES revenue_split.runs (run_id),
+    -- Deferred: pg_dump restores runs in one COPY, whatever the rows' physical order.
+    ADD COLUMN corrects bigint REFERENCES revenue_split.runs (run_id) DEFERRABLE INITIALLY DEFERRED,
     ADD COLUMN paid_cents bigint NOT NULL DEFAULT 0,
     ADD COLUMN owed_cents bigint NOT NULL DEFAULT 0 CHECK (owed_cents >= 0),
     ADD CONSTRAINT runs_corrects_first_run CHECK ((corrects IS NULL) = (status IN ('committed', 'adopted')));
@@ -35,6 +36,9 @@ SET status = 'repeat', corrects = f.first_id
 FROM (SELECT run_id, pg_catalog.first_value(run_id) OVER (PARTITION BY kind, period_start ORDER BY run_id) AS first_id
       FROM revenue_split.runs WHERE kind = 'monthly') f
 WHERE f.run_id = r.run_id AND f.first_id <> r.run_id;
+-- Check the deferred foreign key of those rows now: CREATE INDEX refuses to run on a table
+-- with pending trigger events.
+SET CONSTRAINTS ALL IMMEDIATE;
 CREATE UNIQUE INDEX runs_run_key ON revenue_split.runs
     (kind, period_start, (CASE WHEN kind = 'daily' THEN payment_type ELSE '' END))
     WHERE corrects IS NULL;

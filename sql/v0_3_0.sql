@@ -14,7 +14,8 @@ ALTER TABLE revenue_split.config
 ALTER TABLE revenue_split.runs
     ADD COLUMN status text NOT NULL DEFAULT 'committed'
         CHECK (status IN ('committed', 'adopted', 'correction', 'repeat')),
-    ADD COLUMN corrects bigint REFERENCES revenue_split.runs (run_id),
+    -- Deferred: pg_dump restores runs in one COPY, whatever the rows' physical order.
+    ADD COLUMN corrects bigint REFERENCES revenue_split.runs (run_id) DEFERRABLE INITIALLY DEFERRED,
     ADD COLUMN paid_cents bigint NOT NULL DEFAULT 0,
     ADD COLUMN owed_cents bigint NOT NULL DEFAULT 0 CHECK (owed_cents >= 0),
     ADD CONSTRAINT runs_corrects_first_run CHECK ((corrects IS NULL) = (status IN ('committed', 'adopted')));
