@@ -65,6 +65,7 @@ retry_once() {
 # reset_ledger: back to the demo state (the ledger is empty, the balances as loaded).
 reset_ledger() {
     q -c "DELETE FROM revenue_split.allocations" -c "DELETE FROM revenue_split.entries" -c "DELETE FROM revenue_split.accounts" \
+      -c "DELETE FROM revenue_split.statement_lines" \
       -c "DELETE FROM revenue_split.runs" -c "DELETE FROM public.transactions" \
       -c "UPDATE public.users u SET current_balance = d.current_balance FROM public.fault_demo d WHERE d.id = u.id"
     no_trigger

@@ -232,7 +232,7 @@ SELECT results_eq($$SELECT * FROM gu_preview ORDER BY creator_id$$, $$SELECT * F
 
 -- ==== app_schema is an identifier, never SQL ====
 -- Start again from nothing written.
-DELETE FROM revenue_split.allocations; DELETE FROM revenue_split.entries; DELETE FROM revenue_split.accounts; DELETE FROM revenue_split.runs; DELETE FROM public.transactions;
+DELETE FROM revenue_split.allocations; DELETE FROM revenue_split.entries; DELETE FROM revenue_split.accounts; DELETE FROM revenue_split.statement_lines; DELETE FROM revenue_split.runs; DELETE FROM public.transactions;
 UPDATE public.users u SET current_balance = b.current_balance FROM ref_balances b WHERE b.id = u.id;
 CREATE TEMP TABLE calls (ord int, what text, sql text);
 INSERT INTO calls VALUES
@@ -294,7 +294,7 @@ SELECT is((SELECT count(*) FROM public.transactions), 0::bigint, 'schema x"y: no
 SELECT is((SELECT sum(current_balance) - (SELECT sum(current_balance) FROM public.users) FROM "x""y".users), 100000::numeric,
     'schema x"y: its users balances grew by the pool, public.users untouched');
 
-DELETE FROM revenue_split.allocations; DELETE FROM revenue_split.entries; DELETE FROM revenue_split.accounts; DELETE FROM revenue_split.runs;
+DELETE FROM revenue_split.allocations; DELETE FROM revenue_split.entries; DELETE FROM revenue_split.accounts; DELETE FROM revenue_split.statement_lines; DELETE FROM revenue_split.runs;
 SELECT pg_temp.copy_app('public; DROP TABLE users');
 UPDATE revenue_split.config SET app_schema = 'public; DROP TABLE users';
 SELECT results_eq($$SELECT * FROM revenue_split_video_units('2025-05-10') ORDER BY video_id$$, $$SELECT * FROM ref_video_units ORDER BY video_id$$,
