@@ -68,12 +68,16 @@ COMMENT ON TABLE revenue_split.entries IS
     'revenue_split: append-only owed ledger: what each run earned and paid each creator (SPEC §9)';
 
 -- Each creator's running totals, kept in step with entries in the same transaction (so that
--- a run finds the creators with owed money without summing the whole ledger).
+-- a run finds the creators with owed money without summing the whole ledger). Owed is never
+-- negative, but that is checked on entries.owed_after_cents and by the writer, not here: a
+-- run moves accounts with INSERT ... ON CONFLICT DO UPDATE, whose proposed row (this run's
+-- earned - paid, negative when it pays money an earlier run left owed) Postgres checks
+-- against CHECK constraints before it finds the conflict.
 CREATE TABLE revenue_split.accounts (
     creator_id   bigint PRIMARY KEY,
     earned_cents bigint NOT NULL,
     paid_cents   bigint NOT NULL,
-    owed_cents   bigint NOT NULL CHECK (owed_cents >= 0),
+    owed_cents   bigint NOT NULL,
     CONSTRAINT accounts_add_up CHECK (earned_cents = paid_cents + owed_cents)
 );
 CREATE INDEX accounts_owed_idx ON revenue_split.accounts (creator_id) WHERE owed_cents > 0;

@@ -388,10 +388,19 @@ pub fn post(
             client.update(UPSERT_ACCOUNTS_SQL, None, &[ids.into(), earned.into(), paid.into()]).map_err(spi_error)?;
         // What the accounts say now must be what the payment step computed from them.
         let expected: HashMap<i64, i64> = entries.iter().map(|p| (p.creator_id, p.owed_after_cents)).collect();
+        // (The accounts table cannot check owed >= 0 itself, see sql/v0_3_0.sql: this does,
+        // since the payment step never leaves a creator owed a negative amount.)
+        if rows.len() != expected.len() {
+            return Err(Error::Internal(format!(
+                "run {run_id}: {} accounts moved, {} expected",
+                rows.len(),
+                expected.len()
+            )));
+        }
         for row in rows {
             let id = row.get::<i64>(1).map_err(spi_error)?.unwrap_or_default();
             let owed = row.get::<i64>(2).map_err(spi_error)?.unwrap_or_default();
-            if expected.get(&id) != Some(&owed) {
+            if owed < 0 || expected.get(&id) != Some(&owed) {
                 return Err(Error::Internal(format!(
                     "run {run_id}: creator {id} is owed {owed} cents, the payment step computed {:?}",
                     expected.get(&id)
