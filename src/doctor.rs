@@ -29,8 +29,7 @@ const VIDEOS_SQL: &str = include_str!("sql/doctor_videos.sql");
 /// with the day. Measured: the benchmark's M catalog (50k videos, 2,000 creators) computes a
 /// day's units in 8.8x its 7-day floor without the index (the target is 10x); the 1M-creator,
 /// 2M-video catalog of issue 15 needs 29.3 s without it and 1.7 s with it (410x and 23x).
-/// 100k sits between the two, at half the catalog size from which the engine reads only the
-/// window's active videos (`signals`, 200k).
+/// 100k sits between the two: twice the narrow catalog, a twentieth of the wide one.
 const WIDE_CATALOG_VIDEOS: f64 = 100_000.0;
 /// What the doctor says the index is worth on a wide catalog (issue 15's measurements).
 const VIDEO_TS_MEASURED: &str = "measured on 1M creators and 2M videos launched over 90 days (3M events, \
