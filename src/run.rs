@@ -316,17 +316,7 @@ fn allocation_rows(r: &Recomputed) -> Vec<PayoutRow> {
         .iter()
         .map(|d| match by_id.get(&d.creator_id) {
             Some(row) => (*row).clone(),
-            None => {
-                let c = r.computed.users.get(&d.creator_id);
-                PayoutRow {
-                    creator_id: d.creator_id,
-                    units: 0.0,
-                    kyc_level: c.and_then(|c| c.kyc_level).map(level_i32),
-                    cap_cents: step::standing(&r.cfg, c).0,
-                    amount_cents: 0,
-                    capped: false,
-                }
-            }
+            None => PayoutRow::without_units(&r.cfg, d.creator_id, r.computed.users.get(&d.creator_id)),
         })
         .collect()
 }
@@ -441,26 +431,14 @@ fn preview_rows(
     // A bot takes no part in any payment step (SPEC §9): owed money alone does not list it.
     let bot = |id: &i64| users.get(id).is_some_and(|c| c.likely_bot);
     for p in postings.iter().filter(|p| !in_rows.contains(&p.creator_id) && !bot(&p.creator_id)) {
-        let c = users.get(&p.creator_id);
         out.push(PreviewRow {
-            row: PayoutRow {
-                creator_id: p.creator_id,
-                units: 0.0,
-                kyc_level: c.and_then(|c| c.kyc_level).map(level_i32),
-                cap_cents: step::standing(cfg, c).0,
-                amount_cents: 0,
-                capped: false,
-            },
+            row: PayoutRow::without_units(cfg, p.creator_id, users.get(&p.creator_id)),
             paid_cents: p.paid_cents,
             owed_after_cents: p.owed_after_cents,
         });
     }
     out.sort_by_key(|r| r.row.creator_id);
     out
-}
-
-fn level_i32(l: i64) -> i32 {
-    l.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
 }
 
 /// What a period computes: the allocation, the creators' users rows, and for a run that is

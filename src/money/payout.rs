@@ -26,6 +26,27 @@ pub struct PayoutRow {
     pub capped: bool,
 }
 
+impl PayoutRow {
+    /// The row of a creator a run is about without units in it (a correction's creator whose
+    /// events are gone, a creator paid only from owed money): its level and cap as its users
+    /// row says now (no row: cap 0).
+    pub fn without_units(cfg: &Config, creator_id: i64, user: Option<&Creator>) -> PayoutRow {
+        PayoutRow {
+            creator_id,
+            units: 0.0,
+            kyc_level: user.and_then(|c| c.kyc_level).map(level_i32),
+            cap_cents: user.map_or(Some(0), |c| kyc_cap(cfg, c.kyc_level)),
+            amount_cents: 0,
+            capped: false,
+        }
+    }
+}
+
+/// `users.kyc_level` (any integer type) as the `int` column of the SQL interface.
+fn level_i32(level: i64) -> i32 {
+    level.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+}
+
 /// The allocation of one pool over one period.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Payout {
@@ -91,11 +112,7 @@ pub fn payout(
         .map(|s| PayoutRow {
             creator_id: s.creator_id,
             units: s.units,
-            kyc_level: levels
-                .get(&s.creator_id)
-                .copied()
-                .flatten()
-                .map(|l| l.clamp(i32::MIN as i64, i32::MAX as i64) as i32),
+            kyc_level: levels.get(&s.creator_id).copied().flatten().map(level_i32),
             cap_cents: s.cap_cents,
             amount_cents: s.amount_cents,
             capped: s.capped,
