@@ -466,6 +466,7 @@ const RECORD: Gather = Gather { progress: true, lines: true };
 /// Units of every day of the period, summed per creator, then allocated.
 fn compute(client: &SpiClient<'_>, cfg: &Config, period: &Period, pool_cents: i64, gather: Gather) -> Result<Computed> {
     let mut s = signals::gather(client, cfg, period, gather.progress)?;
+    let mut phase = signals::Phases::new();
     let mut totals = UnitTotals::default();
     let mut lines = Lines::default();
     for_each_day(cfg, &mut s, |d| -> Result<()> {
@@ -476,7 +477,9 @@ fn compute(client: &SpiClient<'_>, cfg: &Config, period: &Period, pool_cents: i6
         }
         Ok(())
     })?;
+    phase.done("units of every day");
     let payout = payout(cfg, pool_cents, &totals, &s.creators)?;
+    phase.done("allocation");
     Ok(Computed { payout, users: s.creators, lines, events_read: s.events_read, newest_event_us: s.newest_event_us })
 }
 

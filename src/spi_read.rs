@@ -227,3 +227,37 @@ pub unsafe fn text_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
         pgrx::varlena::varlena_to_byte_slice(v)
     }
 }
+
+/// Runs `f` with settings changed for the queries it runs, and only those, as a function's
+/// `SET` clause does (and core's `RI_Initial_Check`): a new GUC nest level, popped when `f`
+/// returns. When a Postgres error unwinds through, the transaction's abort pops it.
+pub fn with_settings<T>(settings: &[(&std::ffi::CStr, &std::ffi::CStr)], f: impl FnOnce() -> T) -> T {
+    struct Level(i32);
+    impl Drop for Level {
+        fn drop(&mut self) {
+            if !std::thread::panicking() {
+                // SAFETY: pops the level `NewGUCNestLevel` pushed below, restoring the values.
+                unsafe { pg_sys::AtEOXact_GUC(true, self.0) };
+            }
+        }
+    }
+    // SAFETY: inside a transaction; every name is a settable planner GUC and every value valid
+    // for it (a bad one raises an ERROR, which the abort cleans up).
+    let _level = unsafe {
+        let level = Level(pg_sys::NewGUCNestLevel());
+        for (name, value) in settings {
+            pg_sys::set_config_option(
+                name.as_ptr(),
+                value.as_ptr(),
+                pg_sys::GucContext::PGC_USERSET,
+                pg_sys::GucSource::PGC_S_SESSION,
+                pg_sys::GucAction::GUC_ACTION_SAVE,
+                true,
+                0,
+                false,
+            );
+        }
+        level
+    };
+    f()
+}

@@ -10,13 +10,11 @@
 //! What grows with the data (videos, creators, a day's tallies, the cohort rows) reserves its
 //! room fallibly (`mem`): a refused allocation ends the pass with [`PassError::Alloc`].
 
-use std::collections::hash_map::Entry;
-
 use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::engine::early::EarlyTally;
-use crate::engine::mem::{filled_vec, grow_vec, reserve_map, room_in_map, room_in_vec, AllocError};
+use crate::engine::mem::{grow_vec, reserve_map, room_in_map, room_in_vec, AllocError};
 use crate::engine::units::{PeriodSignals, VideoDay, WindowCounts};
 use crate::engine::window::{halves, mix, whole, Key, PassError, SlidingDistinct, WINDOW_DAYS};
 
@@ -64,6 +62,22 @@ impl VideoInfo {
     pub fn new(creator_id: Option<i64>, created_at: Option<i64>) -> VideoInfo {
         VideoInfo { creator_id, created_at, creator_index: UNINDEXED }
     }
+}
+
+/// Whether the pass should look up only the videos with events in `window` (µs) rather than
+/// read every row of `videos`: when the table has more rows than the window has events, as
+/// estimated from `event`'s row count spread evenly over its first to last event
+/// (`bounds`). Unknown statistics keep the whole read.
+pub fn look_up_active_videos(
+    video_rows: Option<f64>,
+    event_rows: Option<f64>,
+    bounds: Option<(i64, i64)>,
+    window: (i64, i64),
+) -> bool {
+    let (Some(videos), Some(events), Some((first, last))) = (video_rows, event_rows, bounds) else { return false };
+    let span = (last - first).max(1) as f64;
+    let overlap = (window.1.min(last.saturating_add(1)) - window.0.max(first)).max(0) as f64;
+    videos > events * (overlap / span).min(1.0)
 }
 
 /// One counted event, decoded. Device and IP are [`key_hash`]es, so an event is plain data
@@ -118,6 +132,16 @@ struct DayVideo {
     top_ip: i64,
 }
 
+/// A creator's [views, likes, comments] of window day `day`.
+#[derive(Debug, Clone, Copy)]
+struct DailyCounts {
+    day: u32,
+    counts: [i64; 3],
+}
+
+/// A slot no day has used yet.
+const NO_DAY: DailyCounts = DailyCounts { day: u32::MAX, counts: [0; 3] };
+
 /// What the pass's allocations hold, as out-of-memory errors name them.
 const CREATORS: &str = "the creators of the event pass";
 const CREATOR_DAILY: &str = "the creators' daily counts";
@@ -134,8 +158,6 @@ const OUTSIDE: &str = "the early windows outside the pass";
 pub struct Accumulator {
     window_start: i64,
     end: i64,
-    period_days: u32,
-    window_days: usize,
     early_window_us: i64,
     /// Every video, with its creator's dense index once it has an event.
     videos: FxHashMap<i64, VideoInfo>,
@@ -149,8 +171,10 @@ pub struct Accumulator {
     /// period days only.
     day_devices: FxHashMap<(u64, u64), u32>,
     day_ips: FxHashMap<(u64, u64), u32>,
-    /// Per dense creator, [views, likes, comments] per window day.
-    creator_daily: Vec<[i64; 3]>,
+    /// Per dense creator, [views, likes, comments] of the last seven window days, as a
+    /// ring of day-tagged slots (`day % 7`): a creator costs the same whatever the period's
+    /// length.
+    creator_daily: Vec<DailyCounts>,
     /// Per dense creator, the last window day whose window counts were recorded.
     flushed: Vec<u32>,
     distinct: SlidingDistinct,
@@ -170,8 +194,6 @@ impl Accumulator {
         Ok(Accumulator {
             window_start,
             end: window_start + i64::from(window_days) * DAY_US,
-            period_days,
-            window_days: window_days as usize,
             early_window_us,
             videos,
             creator_index: FxHashMap::default(),
@@ -182,7 +204,7 @@ impl Accumulator {
             day_ips: FxHashMap::default(),
             creator_daily: Vec::new(),
             flushed: Vec::new(),
-            distinct: SlidingDistinct::new(window_days, 0)?,
+            distinct: SlidingDistinct::new(0)?,
             early: FxHashMap::default(),
             out: PeriodSignals::default(),
         })
@@ -202,7 +224,7 @@ impl Accumulator {
         let i = self.creator_ids.len() as u32;
         room_in_map(&mut self.creator_index, CREATORS)?;
         room_in_vec(&mut self.creator_ids, CREATORS)?;
-        grow_vec(&mut self.creator_daily, self.window_days, [0; 3], CREATOR_DAILY)?;
+        grow_vec(&mut self.creator_daily, WINDOW_DAYS as usize, NO_DAY, CREATOR_DAILY)?;
         grow_vec(&mut self.flushed, 1, u32::MAX, CREATORS)?;
         self.distinct.add_creator()?;
         self.creator_ids.push(c);
@@ -259,7 +281,11 @@ impl Accumulator {
         }
         // Every day: the creator's [views, likes, comments] for the integrity window.
         if let (Some(c), true) = (creator, (e.kind as usize) < 3) {
-            self.creator_daily[c as usize * self.window_days + day as usize][e.kind as usize] += 1;
+            let slot = &mut self.creator_daily[c as usize * WINDOW_DAYS as usize + (day % WINDOW_DAYS) as usize];
+            if slot.day != day {
+                *slot = DailyCounts { day, counts: [0; 3] };
+            }
+            slot.counts[e.kind as usize] += 1;
         }
         if e.kind != EventType::View {
             return Ok(());
@@ -284,7 +310,6 @@ impl Accumulator {
     /// Closes window day `day`; for a period day, its cohort rows and the window counts of
     /// the cohort's creators.
     fn flush(&mut self, day: u32) -> Result<(), AllocError> {
-        let window_days = self.window_days;
         if day >= WINDOW_DAYS - 1 {
             let p = day - (WINDOW_DAYS - 1);
             for (video, dv) in &self.day_videos {
@@ -306,9 +331,11 @@ impl Accumulator {
                     continue;
                 }
                 self.flushed[c as usize] = day;
-                let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
-                let daily = &self.creator_daily[c as usize * window_days..(c as usize + 1) * window_days];
-                let sum = |i: usize| daily[lo..=day as usize].iter().map(|d| d[i]).sum::<i64>();
+                let lo = (day + 1).saturating_sub(WINDOW_DAYS);
+                let w = WINDOW_DAYS as usize;
+                let daily = &self.creator_daily[c as usize * w..(c as usize + 1) * w];
+                let in_window = || daily.iter().filter(|d| d.day >= lo && d.day <= day);
+                let sum = |i: usize| in_window().map(|d| d.counts[i]).sum::<i64>();
                 let counts = WindowCounts {
                     views: sum(0),
                     likes: sum(1),
@@ -317,13 +344,7 @@ impl Accumulator {
                     uniq_ips: self.distinct.in_window(c, Key::Ip, day)?,
                 };
                 room_in_map(&mut self.out.windows, WINDOWS)?;
-                let windows = match self.out.windows.entry(id) {
-                    Entry::Occupied(o) => o.into_mut(),
-                    Entry::Vacant(v) => {
-                        v.insert(filled_vec(self.period_days as usize, WindowCounts::default(), WINDOWS)?)
-                    }
-                };
-                windows[p as usize] = counts;
+                self.out.windows.insert((id, p), counts);
             }
         }
         self.day_videos.clear();
@@ -429,7 +450,7 @@ mod tests {
         assert_eq!((vd[0].video_id, vd[0].views, vd[0].comments, vd[0].top_device, vd[0].top_ip), (1, 6, 1, 3, 6));
         assert_eq!((vd[1].video_id, vd[1].creator_id, vd[1].shares), (3, None, 1));
         // Creator 10 window: views 1 (day 0) + 6, likes 1, comments 1; devices d1, d2, late; IPs i1, ip.
-        assert_eq!(s.windows[&10][0], WindowCounts { views: 7, likes: 1, comments: 1, uniq_devices: 3, uniq_ips: 2 });
+        assert_eq!(s.windows[&(10, 0)], WindowCounts { views: 7, likes: 1, comments: 1, uniq_devices: 3, uniq_ips: 2 });
         // Early window of video 1: 5 views (the 'late' one is out), 2 devices, 1 IP.
         assert_eq!(s.early[&1], EarlyViews { views: 5, uniq_devices: 2, uniq_ips: 1 });
         // Video 3 was created at t = 0 (inside) and has no early views: a zero entry, so the
@@ -449,12 +470,12 @@ mod tests {
             a.add(&ev(v, d6, EventType::View, Some(dev), Some(dev))).unwrap();
         }
         assert_eq!(a.creator_ids.len(), 2); // creators 5 and 250 only
-        assert_eq!(a.creator_daily.len(), 2 * 7);
+        assert_eq!(a.creator_daily.len(), 2 * 7); // a week per creator, whatever the period
         assert_eq!(a.flushed.len(), 2);
         let (s, _) = a.finish().unwrap();
-        assert_eq!(s.windows[&5][0].views, 3);
-        assert_eq!(s.windows[&5][0].uniq_devices, 3);
-        assert_eq!(s.windows[&250][0].uniq_devices, 1);
+        assert_eq!(s.windows[&(5, 0)].views, 3);
+        assert_eq!(s.windows[&(5, 0)].uniq_devices, 3);
+        assert_eq!(s.windows[&(250, 0)].uniq_devices, 1);
         assert_eq!(s.windows.len(), 2);
     }
 
@@ -469,6 +490,26 @@ mod tests {
         let (s, outside) = a.finish().unwrap();
         assert_eq!(outside, vec![(1, -H), (2, 7 * DAY_US - H)]);
         assert!(s.early.is_empty());
+    }
+
+    #[test]
+    fn the_active_videos_are_looked_up_when_the_catalog_outnumbers_the_windows_events() {
+        let month = (0, 37 * DAY_US);
+        // 2M videos, 3M events spread over exactly the window: read the whole table.
+        assert!(!look_up_active_videos(Some(2e6), Some(3e6), Some((0, 37 * DAY_US - 1)), month));
+        // 20M videos: look up.
+        assert!(look_up_active_videos(Some(2e7), Some(3e6), Some((0, 37 * DAY_US - 1)), month));
+        // 3M events over a year, 37 days of them in the window (~304k): 2M videos outnumber them.
+        assert!(look_up_active_videos(Some(2e6), Some(3e6), Some((-328 * DAY_US, 37 * DAY_US - 1)), month));
+        // A window after the last event: no events in it, so the lookup (of nothing) is cheapest.
+        assert!(look_up_active_videos(Some(10.0), Some(3e6), Some((-400 * DAY_US, -DAY_US)), month));
+        // Unknown statistics (never analyzed) or no events: the whole table, as before.
+        assert!(!look_up_active_videos(None, Some(3e6), Some((0, 1)), month));
+        assert!(!look_up_active_videos(Some(2e7), None, Some((0, 1)), month));
+        assert!(!look_up_active_videos(Some(2e7), Some(3e6), None, month));
+        // One event (first = last): a span of one µs, all of it in the window.
+        assert!(!look_up_active_videos(Some(1.0), Some(1.0), Some((5, 5)), month));
+        assert!(look_up_active_videos(Some(2.0), Some(1.0), Some((5, 5)), month));
     }
 
     #[test]
@@ -512,8 +553,8 @@ mod tests {
         a.add(&ev(1, 6 * DAY_US, EventType::View, Some("a"), None)).unwrap();
         a.add(&ev(1, 7 * DAY_US, EventType::View, Some("b"), None)).unwrap();
         let (s, _) = a.finish().unwrap();
-        let w = &s.windows[&1];
-        assert_eq!((w[0].views, w[0].uniq_devices), (2, 1)); // days 0..6: a, a
-        assert_eq!((w[1].views, w[1].uniq_devices), (2, 2)); // days 1..7: a (day 6), b
+        let w = |d: u32| s.windows[&(1, d)];
+        assert_eq!((w(0).views, w(0).uniq_devices), (2, 1)); // days 0..6: a, a
+        assert_eq!((w(1).views, w(1).uniq_devices), (2, 2)); // days 1..7: a (day 6), b
     }
 }

@@ -178,8 +178,9 @@ pub struct PeriodSignals {
     pub early: HashMap<i64, EarlyViews>,
     /// `users` rows of the creators seen (absent: no row).
     pub creators: HashMap<i64, Creator>,
-    /// Per creator, the window counts for each day of the period.
-    pub windows: HashMap<i64, Vec<WindowCounts>>,
+    /// Per (creator, day of the period) of the cohort, the creator's window counts: only the
+    /// days the creator earns on, so a creator active once costs one entry.
+    pub windows: HashMap<(i64, u32), WindowCounts>,
     /// What the pass read (for the run's audit record): rows, and the newest `ts` (µs since
     /// 2000-01-01 UTC).
     pub events_read: i64,
@@ -210,7 +211,7 @@ pub fn for_each_day<E>(
         let day = cohort[0].day;
         let videos = video_units(cfg, cohort, &early);
         let creators = creator_units(cfg, &videos, |c| {
-            let w = signals.windows.get(&c).and_then(|w| w.get(day as usize)).unwrap_or(&empty_window);
+            let w = signals.windows.get(&(c, day)).unwrap_or(&empty_window);
             (signals.creators.get(&c), *w)
         });
         sink(DayUnits { day, videos, creators })?;
@@ -423,7 +424,7 @@ mod tests {
         s.creators.insert(4, Creator { kyc_level: Some(0), trust_score: Some(-5.0), likely_bot: false });
         let full = WindowCounts { views: 10, likes: 10, comments: 0, uniq_devices: 10, uniq_ips: 10 };
         for c in [1, 2, 4] {
-            s.windows.insert(c, vec![full]);
+            s.windows.insert((c, 0), full);
         }
         let mut out = Vec::new();
         for_each_day(&cfg, &mut s, |d| -> Result<(), ()> {
@@ -565,7 +566,7 @@ mod fuzz {
             let window = WindowCounts { views: w.0, likes: w.1, comments: w.2, uniq_devices: w.3, uniq_ips: w.4 };
             for c in 1..5 {
                 s.creators.insert(c, Creator { kyc_level: Some(c), trust_score: trust, likely_bot: bot && c == 1 });
-                s.windows.insert(c, vec![window]);
+                s.windows.insert((c, 0), window);
             }
             let mut days = Vec::new();
             for_each_day(&cfg, &mut s, |d| -> Result<(), ()> { days.push(d); Ok(()) }).unwrap();

@@ -7,7 +7,9 @@
 //! count of that window is the sum of seven buckets. Seeing a key again moves it from its old
 //! bucket to today's. Keys last seen more than six days ago can never count again unless seen
 //! anew, so they are pruned every other day (a stale key only moves a count out of a bucket
-//! that no later window reads): the map holds at most eight days of keys, not a month.
+//! that no later window reads): the map holds at most eight days of keys, not a month. The
+//! buckets are a ring of eight days per (creator, kind), each tagged with its day, so a
+//! creator costs the same whatever the period's length.
 //! Events must arrive in day order (the caller reads them `ORDER BY ts`). Every structure
 //! that grows with the data reserves its room fallibly (`mem`).
 
@@ -34,8 +36,6 @@ pub enum Key {
 /// [`PARTS`] maps, each small enough to stay in cache while its share is applied.
 #[derive(Debug)]
 pub struct SlidingDistinct {
-    /// Days the buckets cover (window day 0 = six days before the period).
-    days: usize,
     /// Last day each (creator, kind, key) was seen, keyed by `mix(creator * 2 + kind, key)`
     /// so an entry is 24 bytes; map `(creator * 2 + kind) % PARTS`.
     last_seen: Vec<FxHashMap<(u64, u64), u32>>,
@@ -43,14 +43,29 @@ pub struct SlidingDistinct {
     pending: Vec<Sighting>,
     scratch: Vec<Sighting>,
     pending_day: u32,
-    /// `days` counters per (creator, kind), at `(creator * 2 + kind) * days`.
-    buckets: Vec<i64>,
+    /// [`RING`] day-tagged counters per (creator, kind), at `(creator * 2 + kind) * RING`:
+    /// the keys last seen on day `d` are counted at `d % RING` while its tag is `d`.
+    buckets: Vec<Bucket>,
     /// Latest day seen, to refuse out-of-order input.
     latest: u32,
 }
 
 /// Partitions of the last-seen map.
 const PARTS: usize = 64;
+
+/// Days of buckets kept per (creator, kind): the seven of a window, and the day before it,
+/// which a key seen again today may still have as its last sighting (see `prune_after`).
+const RING: usize = 8;
+
+/// The keys of one (creator, kind) last seen on day `day`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Bucket {
+    day: u32,
+    count: i64,
+}
+
+/// A bucket no day has used yet.
+const UNUSED: Bucket = Bucket { day: u32::MAX, count: 0 };
 
 /// A buffered sighting of a key in a slot, `creator * 2 + kind`, as 24 bytes.
 #[derive(Debug, Clone, Copy, Default)]
@@ -114,21 +129,20 @@ impl From<AllocError> for PassError {
 }
 
 impl SlidingDistinct {
-    pub fn new(days: u32, creators: usize) -> Result<Self, AllocError> {
+    pub fn new(creators: usize) -> Result<Self, AllocError> {
         Ok(SlidingDistinct {
-            days: days as usize,
             last_seen: vec![FxHashMap::default(); PARTS],
             pending: Vec::new(),
             scratch: Vec::new(),
             pending_day: 0,
-            buckets: filled_vec(creators.saturating_mul(2 * days as usize), 0, BUCKETS)?,
+            buckets: filled_vec(creators.saturating_mul(2 * RING), UNUSED, BUCKETS)?,
             latest: 0,
         })
     }
 
     /// Room for one more creator (dense indexes are given as creators first appear).
     pub fn add_creator(&mut self) -> Result<(), AllocError> {
-        grow_vec(&mut self.buckets, 2 * self.days, 0, BUCKETS)
+        grow_vec(&mut self.buckets, 2 * RING, UNUSED, BUCKETS)
     }
 
     /// Records that `creator`'s video was viewed with `key` on `day`.
@@ -162,11 +176,17 @@ impl SlidingDistinct {
                 if prev == Some(day) {
                     continue;
                 }
-                let b = s.slot as usize * self.days;
-                if let Some(d) = prev {
-                    self.buckets[b + d as usize] -= 1;
+                let ring = &mut self.buckets[s.slot as usize * RING..(s.slot as usize + 1) * RING];
+                // A last sighting whose bucket has been reused is older than any window
+                // that is still to be read: nothing to move.
+                if let Some(old) = prev.map(|d| &mut ring[d as usize % RING]).filter(|b| Some(b.day) == prev) {
+                    old.count -= 1;
                 }
-                self.buckets[b + day as usize] += 1;
+                let today = &mut ring[day as usize % RING];
+                if today.day != day {
+                    *today = Bucket { day, count: 0 };
+                }
+                today.count += 1;
             }
         }
         self.pending.clear();
@@ -177,9 +197,9 @@ impl SlidingDistinct {
     /// `day` must have been recorded).
     pub fn in_window(&mut self, creator: u32, kind: Key, day: u32) -> Result<i64, AllocError> {
         self.apply()?;
-        let start = (creator as usize * 2 + kind as usize) * self.days;
-        let lo = (day + 1).saturating_sub(WINDOW_DAYS) as usize;
-        Ok(self.buckets[start + lo..=start + day as usize].iter().sum())
+        let start = (creator as usize * 2 + kind as usize) * RING;
+        let lo = (day + 1).saturating_sub(WINDOW_DAYS);
+        Ok(self.buckets[start..start + RING].iter().filter(|b| b.day >= lo && b.day <= day).map(|b| b.count).sum())
     }
 
     /// Called after each day: every other day, forgets the keys that cannot be in any window
@@ -239,7 +259,7 @@ mod tests {
 
     #[test]
     fn window_edges_and_repeats() {
-        let mut s = SlidingDistinct::new(20, 3).unwrap();
+        let mut s = SlidingDistinct::new(3).unwrap();
         // key 1 on days 0 and 8; key 2 on day 6; key 3 on day 7; creator 2 unrelated.
         let sightings = [
             (1, Key::Device, 1, 0),
@@ -271,8 +291,51 @@ mod tests {
     }
 
     #[test]
+    fn random_sightings_with_idle_days_match_brute_force() {
+        // As the pass calls it: days without events get no call at all (neither the
+        // sightings nor `prune_after`), so last sightings can be far older than the ring.
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for _ in 0..50 {
+            let mut s = SlidingDistinct::new(0).unwrap();
+            for _ in 0..4 {
+                s.add_creator().unwrap();
+            }
+            let mut all: Vec<(u32, Key, u128, u32)> = Vec::new();
+            let mut day = 0u32;
+            while day < 60 {
+                let n = next(12);
+                let today: Vec<(u32, Key, u128, u32)> = (0..n)
+                    .map(|_| {
+                        let kind = if next(2) == 0 { Key::Device } else { Key::Ip };
+                        (next(4) as u32, kind, u128::from(next(9)), day)
+                    })
+                    .collect();
+                for &(c, k, key, d) in &today {
+                    s.see(c, k, key, d).unwrap();
+                }
+                all.extend(&today);
+                if n > 0 {
+                    for c in 0..4 {
+                        for k in [Key::Device, Key::Ip] {
+                            assert_eq!(s.in_window(c, k, day), Ok(brute(&all, c, k, day)), "day {day}");
+                        }
+                    }
+                    s.prune_after(day).unwrap();
+                }
+                day += 1 + next(10) as u32 / 6; // now and then one or two idle days
+            }
+        }
+    }
+
+    #[test]
     fn pruning_keeps_about_a_week() {
-        let mut s = SlidingDistinct::new(40, 2).unwrap();
+        let mut s = SlidingDistinct::new(2).unwrap();
         for day in 0..40u32 {
             for k in 0..100u128 {
                 s.see(1, Key::Ip, u128::from(day) * 1000 + k, day).unwrap();
@@ -293,7 +356,7 @@ mod tests {
 
     #[test]
     fn out_of_order_is_refused() {
-        let mut s = SlidingDistinct::new(10, 2).unwrap();
+        let mut s = SlidingDistinct::new(2).unwrap();
         s.see(1, Key::Device, 1, 5).unwrap();
         assert_eq!(s.see(1, Key::Device, 1, 4), Err(PassError::OutOfOrder { day: 4, latest: 5 }));
     }
@@ -301,10 +364,10 @@ mod tests {
     #[test]
     fn a_refused_allocation_is_an_error() {
         // Too many creators for the buckets: refused up front, with the size asked for.
-        let e = SlidingDistinct::new(37, usize::MAX / 64).unwrap_err();
+        let e = SlidingDistinct::new(usize::MAX / 64).unwrap_err();
         assert_eq!(e, AllocError { what: BUCKETS, bytes: usize::MAX });
         // A per-reservation limit (test hook): a day of 10,000 keys outgrows it when applied.
-        let mut s = SlidingDistinct::new(10, 2).unwrap();
+        let mut s = SlidingDistinct::new(2).unwrap();
         let before = crate::engine::mem::set_test_limit(64 << 10);
         for k in 0..10_000u128 {
             if let Err(e) = s.see(1, Key::Device, k, 0) {
@@ -333,7 +396,7 @@ mod tests {
                 sightings.push((1 + (next() % 3) as u32, kind, u128::from(next() % 25), day));
             }
         }
-        let mut s = SlidingDistinct::new(30, 4).unwrap();
+        let mut s = SlidingDistinct::new(4).unwrap();
         let mut i = 0;
         for day in 0..30 {
             while i < sightings.len() && sightings[i].3 == day {

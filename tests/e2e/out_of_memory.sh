@@ -6,13 +6,14 @@
 #
 # Proven on a throwaway cluster of its own (/tmp/revenue_split_oom, port 55439, Unix socket
 # only, shared_buffers = 16MB) whose postmaster runs under `ulimit -v 500000` (kB): with
-# 4,000,000 videos the pass's map of videos grows from 2^22 buckets of 49 bytes (206 MB) to 2^23
-# (411 MB) while the smaller one is still held: 617 MB, more than the limit whatever the
-# backend's own footprint, while Postgres
-# itself (loading the data, reading it) stays far below it. The preview must
-# fail with 53200 and a message naming a size; the same session must go on working and give
-# its memory back; a second session opened before the failure must still be connected; the
-# postmaster must not have restarted.
+# 4,000,000 videos, 50 of them with events. First, with the fixture's event(ts) index, the pass
+# looks up just the 50 active videos (issue 15), so the preview succeeds under the limit. Then,
+# without the index, the pass reads every video: its map grows from 2^22 buckets of 49 bytes
+# (206 MB) to 2^23 (411 MB) while the smaller one is still held: 617 MB, more than the limit
+# whatever the backend's own footprint, while Postgres itself (loading the data, reading it)
+# stays far below it. That preview must fail with 53200 and a message naming a size; the same
+# session must go on working and give its memory back; a second session opened before the
+# failure must still be connected; the postmaster must not have restarted.
 #
 # Needs the extension installed in the system PostgreSQL (scripts/test-sql or
 # `source scripts/lib.sh; install_extension`). Does not use the shared test cluster.
@@ -94,7 +95,12 @@ done
 [ -n "$witness_pid" ] || die "the witness session did not start"
 started=$(q -c "SELECT pg_postmaster_start_time()")
 
-# 4. The preview, and the same session afterwards.
+# 4. With event(ts): only the active videos are read, and the preview fits (50 creators).
+check "a wide catalog fits: the preview looks up only the videos with events" 50 \
+    "$(q -c "SELECT count(*) FROM revenue_split_preview(1000, 2025, 8)" 2>&1)"
+q -c "DROP INDEX public.event_ts_idx"
+
+# 5. Without it, the preview reads every video; and the same session afterwards.
 t0=$(date +%s%N)
 pg "$DIR" "$PORT" -At -d postgres -v ON_ERROR_STOP=0 \
     -c "SELECT 'pid=' || pg_backend_pid()" \
@@ -120,7 +126,7 @@ rss=$(field rss_kb)
 check "the session gave the memory back (RSS ${rss:-?} kB < 200 MB)" yes "$([ -n "$rss" ] && [ "$rss" -lt 204800 ] && echo yes || echo no)"
 check "a second call in the same session fails the same way" 53200 "$(field sqlstate2)"
 
-# 5. Nothing crashed: the postmaster did not restart and the witness is still connected.
+# 6. Nothing crashed: the postmaster did not restart and the witness is still connected.
 check "the postmaster did not restart" "$started" "$(q -c "SELECT pg_postmaster_start_time()")"
 check "the session opened before the failure is still connected" "$witness_pid" \
     "$(q -c "SELECT pid FROM pg_stat_activity WHERE application_name = 'oom_witness'")"

@@ -1,0 +1,4 @@
+-- The videos rows of the ids in $1 (sorted, distinct): one index probe each, in id order.
+SELECT v.id::int8, v.creator_id::int8, v.created_at
+FROM @app@.videos v
+WHERE v.id OPERATOR(pg_catalog.=) ANY ($1::int8[])
