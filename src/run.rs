@@ -13,7 +13,7 @@ use pgrx::spi::SpiClient;
 
 use crate::config::Config;
 use crate::engine::signals::{self, to_pg_date, AppTables};
-use crate::engine::units::{for_each_day, Creator, DayUnits};
+use crate::engine::units::{for_each_day, Creators, DayUnits};
 use crate::errors::{Error, Result};
 use crate::money::ledger::{self, FirstRun, NewRun, RunKey, RunRow};
 use crate::money::payout::{payout, Payout, PayoutRow, UnitTotals};
@@ -364,9 +364,9 @@ fn lock(client: &SpiClient<'_>, key: &RunKey<'_>) -> Result<CallSnapshot> {
 fn settle_run(
     cfg: &Config,
     earned: &BTreeMap<i64, i64>,
-    users: &HashMap<i64, Creator>,
+    users: &Creators,
     key_paid: &HashMap<i64, i64>,
-) -> Result<(Vec<Posting>, HashMap<i64, Creator>)> {
+) -> Result<(Vec<Posting>, Creators)> {
     let owed = ledger::owed(&earned.keys().copied().collect::<Vec<_>>())?;
     let mut unknown: Vec<i64> =
         earned.keys().chain(owed.keys()).filter(|id| !users.contains_key(id)).copied().collect();
@@ -409,14 +409,9 @@ fn run_row(run_id: i64, status: &'static str, run: &NewRun<'_>, postings: &[Post
 }
 
 /// Preview rows: the allocation's creators, and creators taking part only through owed money.
-fn preview_rows(
-    cfg: &Config,
-    rows: Vec<PayoutRow>,
-    postings: &[Posting],
-    users: &HashMap<i64, Creator>,
-) -> Vec<PreviewRow> {
-    let by_id: HashMap<i64, &Posting> = postings.iter().map(|p| (p.creator_id, p)).collect();
-    let in_rows: std::collections::HashSet<i64> = rows.iter().map(|r| r.creator_id).collect();
+fn preview_rows(cfg: &Config, rows: Vec<PayoutRow>, postings: &[Posting], users: &Creators) -> Vec<PreviewRow> {
+    let by_id: rustc_hash::FxHashMap<i64, &Posting> = postings.iter().map(|p| (p.creator_id, p)).collect();
+    let in_rows: rustc_hash::FxHashSet<i64> = rows.iter().map(|r| r.creator_id).collect();
     let mut out: Vec<PreviewRow> = rows
         .into_iter()
         .map(|row| {
@@ -445,7 +440,7 @@ fn preview_rows(
 /// written, its statement lines and what its pass read.
 struct Computed {
     payout: Payout,
-    users: HashMap<i64, Creator>,
+    users: Creators,
     lines: Lines,
     events_read: i64,
     newest_event_us: Option<i64>,

@@ -7,8 +7,6 @@
 //! video id), and [`EarlyWindows::add`] keeps those inside their own video's window. The
 //! windows and tallies, which grow with the data, reserve their room fallibly (`mem`).
 
-use std::collections::HashMap;
-
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::engine::mem::{reserve_map, reserve_vec, room_in_map, room_in_set, room_in_vec, AllocError};
@@ -81,6 +79,16 @@ impl EarlyWindows {
         Ok(EarlyWindows { windows, tallies: FxHashMap::default() })
     }
 
+    /// The videos whose windows may hold views (those not cut away by the table's bounds), as
+    /// (video id, window start), by id: for one range scan per video.
+    pub fn videos(&self) -> Result<Vec<(i64, i64)>, AllocError> {
+        let mut out = Vec::new();
+        reserve_vec(&mut out, self.windows.len(), WINDOWS)?;
+        out.extend(self.windows.iter().map(|(v, (lo, _))| (*v, *lo)));
+        out.sort_unstable();
+        Ok(out)
+    }
+
     /// The given windows merged into disjoint, sorted `[lo, hi)` ranges (touching ones joined).
     fn merge(mut w: Vec<(i64, i64)>) -> Result<Vec<(i64, i64)>, AllocError> {
         w.retain(|(lo, hi)| lo < hi);
@@ -147,8 +155,8 @@ impl EarlyWindows {
     }
 
     /// The videos with at least one early view.
-    pub fn finish(self) -> Result<HashMap<i64, EarlyViews>, AllocError> {
-        let mut out = HashMap::new();
+    pub fn finish(self) -> Result<FxHashMap<i64, EarlyViews>, AllocError> {
+        let mut out = FxHashMap::default();
         reserve_map(&mut out, self.tallies.len(), TALLIES)?;
         out.extend(self.tallies.iter().map(|(v, t)| (*v, t.counts())));
         Ok(out)
@@ -197,6 +205,8 @@ mod tests {
             EarlyWindows::new(&[(1, 8 * H), (2, 9 * H), (3, 20 * H), (4, 20 * H + 1)], 2 * H, Some((10 * H, 20 * H)))
                 .unwrap();
         assert_eq!(w.ranges(), vec![(9 * H, 11 * H), (20 * H, 22 * H)]);
+        // Probed one by one (an event(video_id, ts) index): the same two videos, by id.
+        assert_eq!(w.videos().unwrap(), vec![(2, 9 * H), (3, 20 * H)]);
     }
 
     #[test]

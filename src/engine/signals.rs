@@ -27,7 +27,7 @@ use crate::engine::pipeline::Pass;
 use crate::engine::stream::{
     day_start_us, key_hash, look_up_active_videos, Accumulator, Event, EventType, VideoInfo, DAY_US,
 };
-use crate::engine::units::{parse_trust_score, Creator, PeriodSignals};
+use crate::engine::units::{parse_trust_score, Creator, Creators, PeriodSignals};
 use crate::engine::window::PassError;
 use crate::errors::{Error, Result};
 use crate::period::Period;
@@ -342,9 +342,10 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     //    merged time ranges that returns only these videos' views.
     if !outside.is_empty() {
         if indexes.video_ts {
-            let mut windows = EarlyWindows::new(&outside, early_us, None).map_err(out_of_memory)?;
-            let ids: Vec<i64> = outside.iter().map(|o| o.0).collect();
-            let launched = outside.iter().map(|o| timestamptz(o.1)).collect::<Result<Vec<_>>>()?;
+            let mut windows = EarlyWindows::new(&outside, early_us, bounds).map_err(out_of_memory)?;
+            let probed = windows.videos().map_err(out_of_memory)?;
+            let ids: Vec<i64> = probed.iter().map(|o| o.0).collect();
+            let launched = probed.iter().map(|o| timestamptz(o.1)).collect::<Result<Vec<_>>>()?;
             let args = [ids.into(), launched.into(), (cfg.early_window_seconds as f64).into()];
             stream_rows(&with_schema(EARLY_VIEWS_BY_ID_SQL, cfg), &args, |v, n| {
                 // SAFETY: columns 3 and 4 are text datums when not NULL.
@@ -407,8 +408,8 @@ impl Phases {
 }
 
 /// The `users` rows of `ids` (absent from the map: no row).
-pub fn read_creators(cfg: &Config, ids: Vec<i64>) -> Result<HashMap<i64, Creator>> {
-    let mut out = HashMap::new();
+pub fn read_creators(cfg: &Config, ids: Vec<i64>) -> Result<Creators> {
+    let mut out = Creators::default();
     if ids.is_empty() {
         return Ok(out);
     }

@@ -3,9 +3,12 @@
 //!
 //! Pure Rust (no pgrx): every input is an aggregate that `signals` gathered with set-based SQL.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::config::Config;
+
+/// The `users` rows of a computation's creators, by id (absent: no row).
+pub type Creators = FxHashMap<i64, Creator>;
 
 /// One video's counted events on one day of the period (a row of the day's cohort).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -175,12 +178,12 @@ pub struct PeriodSignals {
     pub video_days: Vec<VideoDay>,
     /// Early views per cohort video with a launch time (zero views included; absent:
     /// created_at NULL or infinite).
-    pub early: HashMap<i64, EarlyViews>,
+    pub early: FxHashMap<i64, EarlyViews>,
     /// `users` rows of the creators seen (absent: no row).
-    pub creators: HashMap<i64, Creator>,
+    pub creators: Creators,
     /// Per (creator, day of the period) of the cohort, the creator's window counts: only the
     /// days the creator earns on, so a creator active once costs one entry.
-    pub windows: HashMap<(i64, u32), WindowCounts>,
+    pub windows: FxHashMap<(i64, u32), WindowCounts>,
     /// What the pass read (for the run's audit record): rows, and the newest `ts` (µs since
     /// 2000-01-01 UTC).
     pub events_read: i64,
@@ -205,7 +208,7 @@ pub fn for_each_day<E>(
     mut sink: impl FnMut(DayUnits) -> Result<(), E>,
 ) -> Result<(), E> {
     signals.video_days.sort_unstable_by_key(|v| (v.day, v.video_id));
-    let early: HashMap<i64, f64> = signals.early.iter().map(|(id, e)| (*id, early_mult(cfg, Some(e)))).collect();
+    let early: FxHashMap<i64, f64> = signals.early.iter().map(|(id, e)| (*id, early_mult(cfg, Some(e)))).collect();
     let empty_window = WindowCounts::default();
     for cohort in signals.video_days.chunk_by(|a, b| a.day == b.day) {
         let day = cohort[0].day;
@@ -220,7 +223,7 @@ pub fn for_each_day<E>(
 }
 
 /// Video units of one day's cohort (SPEC §3), in the order of `cohort`.
-pub fn video_units(cfg: &Config, cohort: &[VideoDay], early: &HashMap<i64, f64>) -> Vec<VideoUnits> {
+pub fn video_units(cfg: &Config, cohort: &[VideoDay], early: &FxHashMap<i64, f64>) -> Vec<VideoUnits> {
     let ers: Vec<f64> = cohort.iter().map(engagement_rate).collect();
     let quality = quality_mults(cfg, &ers);
     cohort
@@ -255,7 +258,7 @@ pub fn creator_units<'a>(
     lookup: impl Fn(i64) -> (Option<&'a Creator>, WindowCounts),
 ) -> Vec<CreatorUnits> {
     let mut by_creator: Vec<(i64, f64, f64, i32)> = Vec::new();
-    let mut index: HashMap<i64, usize> = HashMap::new();
+    let mut index: FxHashMap<i64, usize> = FxHashMap::default();
     for v in videos {
         let Some(creator_id) = v.creator_id else { continue };
         let i = *index.entry(creator_id).or_insert_with(|| {
@@ -444,7 +447,7 @@ mod tests {
     #[test]
     fn bot_is_listed_with_zero_units_and_missing_user_is_neutral() {
         let cfg = Config::default();
-        let videos = video_units(&cfg, &[vd(1, 5, 0, 10, 0, 0, 0), vd(2, 13, 0, 10, 0, 0, 0)], &HashMap::new());
+        let videos = video_units(&cfg, &[vd(1, 5, 0, 10, 0, 0, 0), vd(2, 13, 0, 10, 0, 0, 0)], &FxHashMap::default());
         let bot = Creator { kyc_level: Some(3), trust_score: Some(90.0), likely_bot: true };
         let w = WindowCounts { views: 10, ..Default::default() };
         let rows = creator_units(&cfg, &videos, |c| (if c == 5 { Some(&bot) } else { None }, w));

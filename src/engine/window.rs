@@ -6,8 +6,8 @@
 //! the window of day `D` iff its last sighting up to `D` is within `[D-6, D]`, so the distinct
 //! count of that window is the sum of seven buckets. Seeing a key again moves it from its old
 //! bucket to today's. Keys last seen more than six days ago can never count again unless seen
-//! anew, so they are pruned every other day (a stale key only moves a count out of a bucket
-//! that no later window reads): the map holds at most eight days of keys, not a month. The
+//! anew, so they are pruned every fourth day (a stale key only moves a count out of a bucket
+//! that no later window reads): the map holds at most ten days of keys, not a month. The
 //! buckets are a ring of eight days per (creator, kind), each tagged with its day, so a
 //! creator costs the same whatever the period's length.
 //! Events must arrive in day order (the caller reads them `ORDER BY ts`). Every structure
@@ -52,6 +52,11 @@ pub struct SlidingDistinct {
 
 /// Partitions of the last-seen map.
 const PARTS: usize = 64;
+
+/// Days between two prunings of the last-seen map: a pruning visits every key, so it is the
+/// map's main upkeep, while a key it has not dropped yet only costs memory (a last sighting
+/// older than the ring is recognised by its bucket's tag).
+const PRUNE_EVERY: u32 = 4;
 
 /// Days of buckets kept per (creator, kind): the seven of a window, and the day before it,
 /// which a key seen again today may still have as its last sighting (see `prune_after`).
@@ -202,11 +207,11 @@ impl SlidingDistinct {
         Ok(self.buckets[start..start + RING].iter().filter(|b| b.day >= lo && b.day <= day).map(|b| b.count).sum())
     }
 
-    /// Called after each day: every other day, forgets the keys that cannot be in any window
-    /// ending after `day` (so at most eight days of keys are held).
+    /// Called after each day: every fourth day, forgets the keys that cannot be in any window
+    /// ending after `day` (so at most ten days of keys are held).
     pub fn prune_after(&mut self, day: u32) -> Result<(), AllocError> {
         self.apply()?;
-        if day % 2 != 1 {
+        if day % PRUNE_EVERY != PRUNE_EVERY - 1 {
             return Ok(());
         }
         let keep_from = (day + 2).saturating_sub(WINDOW_DAYS);

@@ -4,10 +4,10 @@
 //! and hands the claims to `allocation`: water-filling by default, or with `over_cap = hold`
 //! (SPEC §9) the plain proportional split whose caps only limit what a payment step pays.
 
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
 
 use crate::config::{kyc_cap, Config, OverCap};
-use crate::engine::units::{Creator, DayUnits};
+use crate::engine::units::{Creator, Creators, DayUnits};
 use crate::money::allocation::{allocate, allocate_hold, AllocationError, Claim};
 
 /// A row of `revenue_split_preview` / `revenue_split.allocations`.
@@ -65,9 +65,9 @@ impl Payout {
     }
 }
 
-/// Sums each creator's units over the days (monthly run: Σ_D units(c, D)), by creator_id.
+/// Sums each creator's units over the days (monthly run: Σ_D units(c, D)), in day order.
 #[derive(Debug, Default)]
-pub struct UnitTotals(BTreeMap<i64, f64>);
+pub struct UnitTotals(FxHashMap<i64, f64>);
 
 impl UnitTotals {
     pub fn add_day(&mut self, day: &DayUnits) {
@@ -79,18 +79,14 @@ impl UnitTotals {
 
 /// The cent-exact allocation of `pool_cents` over the creators with units > 0: capped
 /// (SPEC §5) with `over_cap = redistribute`, proportional (SPEC §9) with `hold`.
-pub fn payout(
-    cfg: &Config,
-    pool_cents: i64,
-    totals: &UnitTotals,
-    users: &HashMap<i64, Creator>,
-) -> Result<Payout, AllocationError> {
-    let eligible: Vec<(i64, f64, Option<i64>)> = totals
+pub fn payout(cfg: &Config, pool_cents: i64, totals: &UnitTotals, users: &Creators) -> Result<Payout, AllocationError> {
+    let mut eligible: Vec<(i64, f64, Option<i64>)> = totals
         .0
         .iter()
         .filter(|(_, u)| **u > 0.0)
         .map(|(id, u)| (*id, *u, users.get(id).and_then(|c| c.kyc_level)))
         .collect();
+    eligible.sort_unstable_by_key(|e| e.0); // by creator_id: the same claims, sums and rows every time
     let claims: Vec<Claim> = eligible
         .iter()
         .map(|(id, units, level)| Claim {
@@ -105,7 +101,7 @@ pub fn payout(
         OverCap::Redistribute => allocate(pool_cents, &claims)?,
         OverCap::Hold => allocate_hold(pool_cents, &claims)?,
     };
-    let levels: HashMap<i64, Option<i64>> = eligible.iter().map(|(id, _, l)| (*id, *l)).collect();
+    let levels: FxHashMap<i64, Option<i64>> = eligible.iter().map(|(id, _, l)| (*id, *l)).collect();
     let rows = alloc
         .shares
         .into_iter()
@@ -161,7 +157,7 @@ mod tests {
         let mut t = UnitTotals::default();
         t.add_day(&day(&[(1, 20.0), (2, 10.0), (3, 5.0), (5, 0.0)]));
         t.add_day(&day(&[(1, 30.0), (2, 20.0), (3, 15.0)]));
-        let users: HashMap<i64, Creator> =
+        let users: Creators =
             [(1, user(Some(1))), (2, user(Some(3))), (3, user(Some(0))), (5, user(Some(3)))].into_iter().collect();
         let p = payout(&Config::default(), 10_000, &t, &users).unwrap();
         let got: Vec<(i64, i64, Option<i64>, bool)> =
@@ -175,7 +171,7 @@ mod tests {
     fn creator_without_users_row_has_cap_zero_and_null_level() {
         let mut t = UnitTotals::default();
         t.add_day(&day(&[(13, 10.0), (1, 10.0)]));
-        let users: HashMap<i64, Creator> = [(1, user(Some(3)))].into_iter().collect();
+        let users: Creators = [(1, user(Some(3)))].into_iter().collect();
         let p = payout(&Config::default(), 1_000, &t, &users).unwrap();
         assert_eq!(p.rows[1].creator_id, 13);
         assert_eq!(
@@ -199,7 +195,7 @@ mod tests {
         // its cap: not capped); pool 20,000 → 10,000 each, A over its cap.
         let mut t = UnitTotals::default();
         t.add_day(&day(&[(1, 50.0), (2, 50.0)]));
-        let users: HashMap<i64, Creator> = [(1, user(Some(1))), (2, user(Some(3)))].into_iter().collect();
+        let users: Creators = [(1, user(Some(1))), (2, user(Some(3)))].into_iter().collect();
         let p = payout(&hold, 10_000, &t, &users).unwrap();
         assert_eq!(summary(&p), vec![(1, 5_000, Some(5_000), Some(1), false), (2, 5_000, None, Some(3), false)]);
         let p = payout(&hold, 20_000, &t, &users).unwrap();
@@ -209,8 +205,7 @@ mod tests {
         // row): redistribute gives 5,000 / 5,000 / 0 / 0; hold gives the units' proportions.
         let mut t = UnitTotals::default();
         t.add_day(&day(&[(1, 50.0), (2, 30.0), (3, 20.0), (4, 25.0)]));
-        let users: HashMap<i64, Creator> =
-            [(1, user(Some(1))), (2, user(Some(3))), (3, user(Some(0)))].into_iter().collect();
+        let users: Creators = [(1, user(Some(1))), (2, user(Some(3))), (3, user(Some(0)))].into_iter().collect();
         let p = payout(&Config::default(), 12_500, &t, &users).unwrap();
         assert_eq!(
             summary(&p),
@@ -235,7 +230,7 @@ mod tests {
         // Largest remainder with ties to the smaller id: 100 among three equal creators.
         let mut t = UnitTotals::default();
         t.add_day(&day(&[(9, 1.0), (7, 1.0), (8, 1.0)]));
-        let p = payout(&hold, 100, &t, &HashMap::new()).unwrap();
+        let p = payout(&hold, 100, &t, &Creators::default()).unwrap();
         let amounts: Vec<(i64, i64)> = p.rows.iter().map(|r| (r.creator_id, r.amount_cents)).collect();
         assert_eq!(amounts, vec![(7, 34), (8, 33), (9, 33)]);
     }
@@ -245,7 +240,7 @@ mod tests {
         let mut t = UnitTotals::default();
         t.add_day(&day(&[(5, 0.0)]));
         for over_cap in [OverCap::Redistribute, OverCap::Hold] {
-            let p = payout(&Config { over_cap, ..Config::default() }, 1_000, &t, &HashMap::new()).unwrap();
+            let p = payout(&Config { over_cap, ..Config::default() }, 1_000, &t, &Creators::default()).unwrap();
             assert!(p.rows.is_empty());
             assert_eq!((p.allocated_cents, p.unallocated_cents), (0, 1_000));
         }

@@ -347,7 +347,7 @@ mod tests {
     // a daily run and a correction do (SPEC §6, §9). `World` is the application's data.
 
     use crate::config::{kyc_cap, Config, OverCap};
-    use crate::engine::units::{Creator, CreatorUnits, DayUnits};
+    use crate::engine::units::{Creator, CreatorUnits, Creators, DayUnits};
     use crate::money::payout::{payout, UnitTotals};
     use proptest::prelude::*;
     use proptest::test_runner::{Config as ProptestConfig, TestRunner};
@@ -424,7 +424,7 @@ mod tests {
             t
         }
 
-        fn users_map(&self) -> HashMap<i64, Creator> {
+        fn users_map(&self) -> Creators {
             self.users.iter().map(|(id, c)| (*id, c.clone())).collect()
         }
 
