@@ -268,8 +268,8 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     //    whole table is read when it has no more rows than the window has events (planner
     //    statistics), so either way the cost and the map follow the window's events, not the
     //    catalog. Measured (server defaults): on 2M videos and a 3M-event month, the whole
-    //    table 0.9 s, the lookup of the 586k active videos 1.2 s; on 20M videos the whole
-    //    table 9 s, the lookup the same 1.2 s. The lookup needs an index leading with
+    //    table 0.9-1.2 s, the lookup of the 586k active videos 1.0-1.3 s; on 20M videos the
+    //    whole table 18-21 s, the lookup 1.3-1.6 s. The lookup needs an index leading with
     //    `event.ts` (else its first read would scan all of `event`).
     let indexes = event_indexes(client, &cfg.app_schema)?;
     let bounds = if indexes.ts { event_bounds(cfg)? } else { None };
