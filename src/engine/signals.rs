@@ -297,6 +297,12 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
             })
         })?;
     } else {
+        // Room for the table's rows at once, when the statistics say it has no more of them
+        // than the window has events: no doubling on the way, whose old and new tables
+        // together would make the peak.
+        if let (true, Some(rows)) = (indexes.ts && bounds.is_some() && event_rows.is_some(), video_rows) {
+            reserve_map(&mut videos, rows as usize, "the videos").map_err(out_of_memory)?;
+        }
         stream_rows(&with_schema(VIDEOS_SQL, cfg), &[], |v, n| {
             room_in_map(&mut videos, "the videos").map_err(out_of_memory)?;
             videos.insert(v[0].value() as i64, video_info(v, n));

@@ -43,24 +43,44 @@ impl EventType {
     }
 }
 
-/// What the pass needs of a `videos` row.
+/// What the pass needs of a `videos` row: 24 bytes, not the 40 of two `Option<i64>`s and an
+/// index, since the pass may hold one per row of `videos` (NULLs are told by the index and a
+/// sentinel time).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VideoInfo {
-    pub creator_id: Option<i64>,
-    /// µs since 2000-01-01 UTC; `None` when NULL or infinite.
-    pub created_at: Option<i64>,
+    creator_id: i64,
+    /// µs since 2000-01-01 UTC; [`NO_TIME`] when NULL or infinite.
+    created_at: i64,
     /// The creator's dense index in the pass, given at the video's first event
-    /// ([`UNINDEXED`] until then): per-creator state is sized by the creators with events in
-    /// the window, not by every creator of the catalog.
-    pub creator_index: u32,
+    /// ([`UNINDEXED`] until then, [`NO_CREATOR`] for a NULL creator_id): per-creator state
+    /// is sized by the creators with events in the window, not by every creator of the
+    /// catalog.
+    creator_index: u32,
 }
 
 /// A video whose creator has no dense index yet.
 pub const UNINDEXED: u32 = u32::MAX;
+/// A video whose creator_id is NULL.
+const NO_CREATOR: u32 = u32::MAX - 1;
+/// A NULL (or infinite) created_at: `-infinity` as Postgres stores it, which `signals` already
+/// reads as NULL.
+const NO_TIME: i64 = i64::MIN;
 
 impl VideoInfo {
     pub fn new(creator_id: Option<i64>, created_at: Option<i64>) -> VideoInfo {
-        VideoInfo { creator_id, created_at, creator_index: UNINDEXED }
+        VideoInfo {
+            creator_id: creator_id.unwrap_or(0),
+            created_at: created_at.unwrap_or(NO_TIME),
+            creator_index: if creator_id.is_some() { UNINDEXED } else { NO_CREATOR },
+        }
+    }
+
+    pub fn creator_id(&self) -> Option<i64> {
+        (self.creator_index != NO_CREATOR).then_some(self.creator_id)
+    }
+
+    pub fn created_at(&self) -> Option<i64> {
+        (self.created_at != NO_TIME).then_some(self.created_at)
     }
 }
 
@@ -238,7 +258,7 @@ impl Accumulator {
         if e.ts < self.window_start || e.ts >= self.end {
             return Ok(());
         }
-        let creator = match info.creator_id {
+        let creator = match info.creator_id() {
             None => None,
             Some(_) if info.creator_index != UNINDEXED => Some(info.creator_index),
             Some(c) => {
@@ -298,7 +318,7 @@ impl Accumulator {
                 self.distinct.see(c, Key::Ip, h, day)?;
             }
         }
-        if let Some(c0) = info.created_at {
+        if let Some(c0) = info.created_at() {
             if self.early_inside(c0) && e.ts >= c0 && e.ts - c0 < self.early_window_us {
                 room_in_map(&mut self.early, EARLY)?;
                 self.early.entry(e.video_id).or_default().see(device, ip)?;
@@ -368,7 +388,7 @@ impl Accumulator {
         // applies to it (with early_min_views = 0 it earns the kicker without early views).
         let mut outside: Vec<(i64, i64)> = Vec::new();
         for v in &self.out.video_days {
-            let Some(c) = self.videos.get(&v.video_id).and_then(|i| i.created_at) else { continue };
+            let Some(c) = self.videos.get(&v.video_id).and_then(|i| i.created_at()) else { continue };
             if self.early_inside(c) {
                 room_in_map(&mut self.out.early, EARLY)?;
                 self.out.early.entry(v.video_id).or_default();
@@ -510,6 +530,17 @@ mod tests {
         // One event (first = last): a span of one µs, all of it in the window.
         assert!(!look_up_active_videos(Some(1.0), Some(1.0), Some((5, 5)), month));
         assert!(look_up_active_videos(Some(2.0), Some(1.0), Some((5, 5)), month));
+    }
+
+    #[test]
+    fn video_info_keeps_nulls_in_24_bytes() {
+        assert_eq!(std::mem::size_of::<VideoInfo>(), 24);
+        let v = VideoInfo::new(None, None);
+        assert_eq!((v.creator_id(), v.created_at()), (None, None));
+        let v = VideoInfo::new(Some(0), Some(0));
+        assert_eq!((v.creator_id(), v.created_at()), (Some(0), Some(0)));
+        let v = VideoInfo::new(Some(i64::MIN), Some(i64::MAX - 1));
+        assert_eq!((v.creator_id(), v.created_at(), v.creator_index), (Some(i64::MIN), Some(i64::MAX - 1), UNINDEXED));
     }
 
     #[test]
