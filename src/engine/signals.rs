@@ -353,11 +353,7 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
             let ids: Vec<i64> = probed.iter().map(|o| o.0).collect();
             let launched = probed.iter().map(|o| timestamptz(o.1)).collect::<Result<Vec<_>>>()?;
             let args = [ids.into(), launched.into(), (cfg.early_window_seconds as f64).into()];
-            stream_rows(&with_schema(EARLY_VIEWS_BY_ID_SQL, cfg), &args, |v, n| {
-                // SAFETY: columns 3 and 4 are text datums when not NULL.
-                let key = |i: usize| (!n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }));
-                windows.add(v[0].value() as i64, v[1].value() as i64, key(2), key(3)).map_err(out_of_memory)
-            })?;
+            read_early_views(&with_schema(EARLY_VIEWS_BY_ID_SQL, cfg), &args, &mut windows)?;
             signals.early.extend(windows.finish().map_err(out_of_memory)?);
         } else {
             let mut windows = EarlyWindows::new(&outside, early_us, bounds).map_err(out_of_memory)?;
@@ -372,11 +368,7 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
                         (EARLY_EVENTS_RANGES_SQL, vec![lo.into(), hi.into(), ids.into()])
                     }
                 };
-                stream_rows(&with_schema(sql, cfg), &args, |v, n| {
-                    // SAFETY: columns 3 and 4 are text datums when not NULL.
-                    let key = |i: usize| (!n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }));
-                    windows.add(v[0].value() as i64, v[1].value() as i64, key(2), key(3)).map_err(out_of_memory)
-                })?;
+                read_early_views(&with_schema(sql, cfg), &args, &mut windows)?;
             }
             signals.early.extend(windows.finish().map_err(out_of_memory)?);
         }
@@ -395,6 +387,15 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     signals.creators = read_creators(cfg, creator_ids)?;
     phase.done("creators read");
     Ok(signals)
+}
+
+/// Feeds the rows of an early-window query (video_id, ts, device_id, ip_hash) to `windows`.
+fn read_early_views(sql: &str, args: &[DatumWithOid<'_>], windows: &mut EarlyWindows) -> Result<()> {
+    stream_rows(sql, args, |v, n| {
+        // SAFETY: columns 3 and 4 are text datums when not NULL.
+        let key = |i: usize| (!n[i]).then(|| key_hash(unsafe { text_bytes(v[i]) }));
+        windows.add(v[0].value() as i64, v[1].value() as i64, key(2), key(3)).map_err(out_of_memory)
+    })
 }
 
 /// Wall time of each phase of a computation, as DEBUG1 messages
