@@ -1,5 +1,6 @@
-//! The event pass on two cores: the backend decodes rows and hashes keys while a worker
-//! thread aggregates them (`stream::Accumulator`), the two halves of the pass's cost.
+//! The event pass on two cores: the backend decodes rows, hashes keys and joins each event
+//! to its video (`stream::Resolver`) while a worker thread aggregates them
+//! (`stream::Tallies`), the two halves of the pass's cost.
 //!
 //! Pure Rust (no pgrx). The worker never touches Postgres: it gets plain [`Event`] batches
 //! over a bounded channel (so a fast reader cannot run ahead by more than a few batches of
@@ -16,14 +17,14 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::engine::stream::{Accumulator, Event};
+use crate::engine::stream::{Accumulator, Event, Resolver, Tallies};
 use crate::engine::units::PeriodSignals;
 use crate::engine::window::PassError;
 
 /// Events per batch: large enough that channel traffic is negligible, small enough that a
-/// batch (56 bytes an event) stays in cache.
+/// batch (72 bytes an event) stays in cache.
 const BATCH: usize = 4096;
-/// Batches in flight between the two threads (64 × 4096 events, about 15 MB): enough that
+/// Batches in flight between the two threads (64 × 4096 events, about 19 MB): enough that
 /// the backend keeps reading while the worker applies a whole day's sightings at once
 /// (with 4, the backend stalled at each day's end and a day's units took 12% longer).
 const IN_FLIGHT: usize = 64;
@@ -44,6 +45,8 @@ enum Mode {
 }
 
 struct Worker {
+    /// The backend's half: events are joined to their videos before they are sent.
+    videos: Resolver,
     /// Set when the pass is abandoned: the worker drops its queue instead of working it off.
     abandon: Arc<AtomicBool>,
     batch: Vec<Event>,
@@ -75,7 +78,7 @@ impl Pass {
         let (tx, rx) = sync_channel::<Vec<Event>>(IN_FLIGHT);
         let (spare_tx, spare) = channel::<Vec<Event>>();
         // The accumulator is handed over once the thread exists, so a failed spawn keeps it.
-        let (acc_tx, acc_rx) = sync_channel::<Accumulator>(1);
+        let (acc_tx, acc_rx) = sync_channel::<Tallies>(1);
         let abandon = Arc::new(AtomicBool::new(false));
         let abandon_worker = abandon.clone();
         #[cfg(test)]
@@ -91,12 +94,14 @@ impl Pass {
             })
         });
         let Ok(handle) = spawned else { return Pass::inline(acc) };
-        if let Err(returned) = acc_tx.send(acc) {
+        let (videos, tallies) = acc.split();
+        if let Err(returned) = acc_tx.send(tallies) {
             let _ = handle.join();
-            return Pass::inline(returned.0);
+            return Pass::inline(Accumulator::join(videos, returned.0));
         }
         Pass {
             mode: Some(Mode::Worker(Worker {
+                videos,
                 abandon,
                 batch: Vec::with_capacity(BATCH),
                 tx: Some(tx),
@@ -125,6 +130,10 @@ impl Pass {
         match &mut self.mode {
             Some(Mode::Inline(acc)) => acc.add(&e),
             Some(Mode::Worker(w)) => {
+                let mut e = e;
+                if !w.videos.resolve(&mut e)? {
+                    return Ok(());
+                }
                 w.batch.push(e);
                 if w.batch.len() < BATCH {
                     return Ok(());
@@ -178,7 +187,7 @@ impl Drop for Pass {
 
 /// The worker: aggregate batches until the channel closes or an event fails.
 fn work(
-    mut acc: Accumulator,
+    mut acc: Tallies,
     rx: Receiver<Vec<Event>>,
     spare: Sender<Vec<Event>>,
     abandon: &AtomicBool,
@@ -284,8 +293,8 @@ mod tests {
     #[test]
     fn a_refused_allocation_is_reported_from_the_worker() {
         use crate::engine::mem::set_test_limit;
-        // Each event its own device: a day's (video, device) tallies outgrow a 100 kB limit
-        // (the test hook, which the worker inherits) within the first batches.
+        // A day's buffered events (56 bytes each) outgrow a 100 kB limit (the test hook, which
+        // the worker inherits) within the first batches.
         let evs: Vec<Event> = (0..4 * BATCH as i64)
             .map(|i| Event::new(1 + i % 50, 6 * DAY_US + i, EventType::View, Some(i as u128), None))
             .collect();
@@ -294,7 +303,7 @@ mod tests {
         let inline = run_with(acc(), false, &evs);
         set_test_limit(before);
         let Err(PassError::Alloc(e)) = threaded else { panic!("{:?}", threaded.map(|_| ())) };
-        assert_eq!(e.what, "a day's views per video and device");
+        assert_eq!(e.what, "a day's buffered events");
         assert!(e.bytes > 100_000, "{e:?}");
         assert_eq!(inline.map(|_| ()), Err(PassError::Alloc(e)), "inline and worker fail alike");
         // The same events without the limit go through.

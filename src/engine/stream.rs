@@ -14,7 +14,7 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::engine::early::EarlyTally;
-use crate::engine::mem::{grow_vec, reserve_map, room_in_map, room_in_vec, AllocError};
+use crate::engine::mem::{grow_vec, reserve_map, reserve_vec, room_in_map, room_in_vec, AllocError};
 use crate::engine::units::{PeriodSignals, VideoDay, WindowCounts};
 use crate::engine::window::{halves, mix, whole, Key, PassError, SlidingDistinct, WINDOW_DAYS};
 
@@ -102,7 +102,7 @@ pub fn look_up_active_videos(
 
 /// One counted event, decoded. Device and IP are [`key_hash`]es, so an event is plain data
 /// that can be batched and handed to another thread; they are stored as 64-bit halves with
-/// presence flags (56 bytes an event, not the 96 of two `Option<u128>`s).
+/// presence flags (72 bytes an event with its video's fields, not 112 with two `Option<u128>`s).
 #[derive(Debug, Clone, Copy)]
 pub struct Event {
     pub video_id: i64,
@@ -112,6 +112,11 @@ pub struct Event {
     has_ip: bool,
     device: [u64; 2],
     ip: [u64; 2],
+    /// The video's, as [`Resolver::resolve`] joins them: the creator's dense index (or
+    /// [`NO_CREATOR`]), its id, and the launch time (or [`NO_TIME`]).
+    creator: u32,
+    creator_id: i64,
+    created_at: i64,
 }
 
 impl Event {
@@ -125,6 +130,9 @@ impl Event {
             has_ip: ip.is_some(),
             device: split(device),
             ip: split(ip),
+            creator: UNINDEXED,
+            creator_id: 0,
+            created_at: NO_TIME,
         }
     }
 
@@ -147,9 +155,89 @@ pub fn key_hash(bytes: &[u8]) -> u128 {
 #[derive(Debug, Clone, Copy, Default)]
 struct DayVideo {
     creator: Option<u32>,
+    /// µs, or [`NO_TIME`].
+    created_at: i64,
     counts: [i64; 4],
     top_device: i64,
     top_ip: i64,
+}
+
+/// Parts of a day's tallies: a video's events all go to one part, [`part_of`] it.
+const PARTS: usize = 64;
+
+/// Events buffered before they are applied to the parts (56 bytes each: 3.5 MiB).
+const BUFFERED: usize = 65_536;
+
+/// The part of a video: the top bits of a multiplicative hash, so that consecutive ids spread.
+#[inline]
+fn part_of(video_id: i64) -> usize {
+    ((video_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize
+}
+
+/// A counted event of the current day, as the tallies need it: its top-device/IP keys already
+/// mixed with the video id (`window::mix`), present only for the views of a period day.
+#[derive(Debug, Clone, Copy, Default)]
+struct DayEvent {
+    video_id: i64,
+    created_at: i64,
+    device: (u64, u64),
+    ip: (u64, u64),
+    /// Dense creator index, or [`NO_CREATOR`].
+    creator: u32,
+    kind: u8,
+    has_device: bool,
+    has_ip: bool,
+}
+
+impl DayEvent {
+    fn new(e: &Event, creator: Option<u32>, device: Option<(u64, u64)>, ip: Option<(u64, u64)>) -> Self {
+        DayEvent {
+            video_id: e.video_id,
+            created_at: e.created_at,
+            device: device.unwrap_or_default(),
+            ip: ip.unwrap_or_default(),
+            creator: creator.unwrap_or(NO_CREATOR),
+            kind: e.kind as u8,
+            has_device: device.is_some(),
+            has_ip: ip.is_some(),
+        }
+    }
+}
+
+/// One part of the current day's tallies: per video its counts, and its views per device and
+/// per IP (keyed by `window::mix`, period days only). A part holds about 1/[`PARTS`] of the
+/// day, small enough to stay in cache while a batch of its events is applied.
+#[derive(Debug, Default)]
+struct DayPart {
+    videos: FxHashMap<i64, DayVideo>,
+    devices: FxHashMap<(u64, u64), u32>,
+    ips: FxHashMap<(u64, u64), u32>,
+}
+
+impl DayPart {
+    fn add(&mut self, e: &DayEvent) -> Result<(), AllocError> {
+        room_in_map(&mut self.videos, DAY_VIDEOS)?;
+        let creator = (e.creator != NO_CREATOR).then_some(e.creator);
+        let dv = self.videos.entry(e.video_id).or_insert(DayVideo {
+            creator,
+            created_at: e.created_at,
+            ..Default::default()
+        });
+        dv.counts[e.kind as usize] += 1;
+        if e.has_device {
+            room_in_map(&mut self.devices, DAY_DEVICES)?;
+            let n = self.devices.entry(e.device).or_insert(0);
+            *n += 1;
+            dv.top_device = dv.top_device.max(i64::from(*n));
+        }
+        if e.has_ip {
+            room_in_map(&mut self.ips, DAY_IPS)?;
+            let n = self.ips.entry(e.ip).or_insert(0);
+            *n += 1;
+            dv.top_ip = dv.top_ip.max(i64::from(*n));
+        }
+        Ok(())
+    }
 }
 
 /// A creator's [views, likes, comments] of window day `day`.
@@ -166,6 +254,7 @@ const NO_DAY: DailyCounts = DailyCounts { day: u32::MAX, counts: [0; 3] };
 const CREATORS: &str = "the creators of the event pass";
 const CREATOR_DAILY: &str = "the creators' daily counts";
 const DAY_VIDEOS: &str = "a day's counts per video";
+const DAY_EVENTS: &str = "a day's buffered events";
 const DAY_DEVICES: &str = "a day's views per video and device";
 const DAY_IPS: &str = "a day's views per video and IP";
 const COHORT: &str = "the cohort rows";
@@ -173,33 +262,14 @@ const WINDOWS: &str = "the creators' window counts";
 const EARLY: &str = "the early-window tallies";
 const OUTSIDE: &str = "the early windows outside the pass";
 
-/// The pass over `[window_start, end)`; the period is its last `period_days` days.
+/// The pass over `[window_start, end)`; the period is its last `period_days` days. Two
+/// halves, which `pipeline` runs on two threads: [`Resolver`] joins each event to its video
+/// (a lookup in a map as large as the active catalog, a cache miss an event), [`Tallies`]
+/// aggregates the joined events.
 #[derive(Debug)]
 pub struct Accumulator {
-    window_start: i64,
-    end: i64,
-    early_window_us: i64,
-    /// Every video, with its creator's dense index once it has an event.
-    videos: FxHashMap<i64, VideoInfo>,
-    /// Creator id → dense index, and back, for the creators with an event in the window.
-    creator_index: FxHashMap<i64, u32>,
-    creator_ids: Vec<i64>,
-    cur_day: Option<u32>,
-    /// This day's counts per video.
-    day_videos: FxHashMap<i64, DayVideo>,
-    /// This day's views per (video, device) and (video, ip), keyed by `window::mix`;
-    /// period days only.
-    day_devices: FxHashMap<(u64, u64), u32>,
-    day_ips: FxHashMap<(u64, u64), u32>,
-    /// Per dense creator, [views, likes, comments] of the last seven window days, as a
-    /// ring of day-tagged slots (`day % 7`): a creator costs the same whatever the period's
-    /// length.
-    creator_daily: Vec<DailyCounts>,
-    /// Per dense creator, the last window day whose window counts were recorded.
-    flushed: Vec<u32>,
-    distinct: SlidingDistinct,
-    early: FxHashMap<i64, EarlyTally>,
-    out: PeriodSignals,
+    videos: Resolver,
+    tallies: Tallies,
 }
 
 impl Accumulator {
@@ -211,21 +281,130 @@ impl Accumulator {
         videos: FxHashMap<i64, VideoInfo>,
     ) -> Result<Self, AllocError> {
         let window_days = period_days + WINDOW_DAYS - 1;
+        let end = window_start + i64::from(window_days) * DAY_US;
         Ok(Accumulator {
+            videos: Resolver { window_start, end, videos, creator_index: FxHashMap::default() },
+            tallies: Tallies::new(window_start, end, early_window_us)?,
+        })
+    }
+
+    /// Adds one event; events must come in `ts` order. Events of unknown videos are ignored.
+    pub fn add(&mut self, e: &Event) -> Result<(), PassError> {
+        let mut e = *e;
+        if self.videos.resolve(&mut e)? {
+            self.tallies.add(&e)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the pass (see [`Tallies::finish`]).
+    pub fn finish(self) -> Result<(PeriodSignals, Vec<(i64, i64)>), AllocError> {
+        self.tallies.finish()
+    }
+
+    /// The two halves, to run apart: events go through the resolver, then to the tallies.
+    pub fn split(self) -> (Resolver, Tallies) {
+        (self.videos, self.tallies)
+    }
+
+    pub fn join(videos: Resolver, tallies: Tallies) -> Self {
+        Accumulator { videos, tallies }
+    }
+}
+
+/// Joins events to their videos: the video's creator (as a dense index, given at the
+/// creator's first event, so that per-creator state is sized by the creators with events in
+/// the window, not by every creator of the catalog) and launch time.
+#[derive(Debug)]
+pub struct Resolver {
+    window_start: i64,
+    end: i64,
+    /// Every video the pass may meet, with its creator's dense index once it has an event.
+    videos: FxHashMap<i64, VideoInfo>,
+    creator_index: FxHashMap<i64, u32>,
+}
+
+impl Resolver {
+    /// Fills in `e`'s video fields; false for an event to ignore (unknown video, or outside
+    /// the pass's window).
+    #[inline]
+    pub fn resolve(&mut self, e: &mut Event) -> Result<bool, AllocError> {
+        let Some(info) = self.videos.get(&e.video_id).copied() else { return Ok(false) };
+        if e.ts < self.window_start || e.ts >= self.end {
+            return Ok(false);
+        }
+        e.creator = match info.creator_index {
+            UNINDEXED => {
+                let i = match self.creator_index.get(&info.creator_id) {
+                    Some(&i) => i,
+                    None => {
+                        let i = self.creator_index.len() as u32;
+                        room_in_map(&mut self.creator_index, CREATORS)?;
+                        self.creator_index.insert(info.creator_id, i);
+                        i
+                    }
+                };
+                if let Some(v) = self.videos.get_mut(&e.video_id) {
+                    v.creator_index = i;
+                }
+                i
+            }
+            i => i, // a dense index, or NO_CREATOR
+        };
+        e.creator_id = info.creator_id;
+        e.created_at = info.created_at;
+        Ok(true)
+    }
+}
+
+/// The aggregation of the joined events: a day at a time, in `ts` order.
+#[derive(Debug)]
+pub struct Tallies {
+    window_start: i64,
+    end: i64,
+    early_window_us: i64,
+    /// Dense creator index → creator id, for the creators met so far.
+    creator_ids: Vec<i64>,
+    cur_day: Option<u32>,
+    /// The current day's events not yet applied to `parts` (at most [`BUFFERED`]), and room
+    /// to sort them by part.
+    buffered: Vec<DayEvent>,
+    scratch: Vec<DayEvent>,
+    /// The current day's tallies, split by video into [`PARTS`] parts (see [`DayPart`]).
+    parts: Vec<DayPart>,
+    /// The dense creators of the day's cohort rows (a creator once per video), as the day
+    /// closes.
+    cohort_creators: Vec<u32>,
+    /// Per dense creator, [views, likes, comments] of the last seven window days, as a
+    /// ring of day-tagged slots (`day % 7`): a creator costs the same whatever the period's
+    /// length.
+    creator_daily: Vec<DailyCounts>,
+    /// Per dense creator, the last window day whose window counts were recorded.
+    flushed: Vec<u32>,
+    distinct: SlidingDistinct,
+    early: FxHashMap<i64, EarlyTally>,
+    /// Cohort videos whose early window is not inside the pass, as (video id, created_at).
+    outside: Vec<(i64, i64)>,
+    out: PeriodSignals,
+}
+
+impl Tallies {
+    fn new(window_start: i64, end: i64, early_window_us: i64) -> Result<Self, AllocError> {
+        Ok(Tallies {
             window_start,
-            end: window_start + i64::from(window_days) * DAY_US,
+            end,
             early_window_us,
-            videos,
-            creator_index: FxHashMap::default(),
             creator_ids: Vec::new(),
             cur_day: None,
-            day_videos: FxHashMap::default(),
-            day_devices: FxHashMap::default(),
-            day_ips: FxHashMap::default(),
+            buffered: Vec::new(),
+            scratch: Vec::new(),
+            parts: (0..PARTS).map(|_| DayPart::default()).collect(),
+            cohort_creators: Vec::new(),
             creator_daily: Vec::new(),
             flushed: Vec::new(),
             distinct: SlidingDistinct::new(0)?,
             early: FxHashMap::default(),
+            outside: Vec::new(),
             out: PeriodSignals::default(),
         })
     }
@@ -235,40 +414,28 @@ impl Accumulator {
         created_at >= self.window_start && created_at.saturating_add(self.early_window_us) <= self.end
     }
 
-    /// The dense index of creator `c`, given at its first event: its per-creator state
-    /// (window counts, distinct-key buckets) is allocated then.
-    fn index_creator(&mut self, c: i64) -> Result<u32, AllocError> {
-        if let Some(&i) = self.creator_index.get(&c) {
-            return Ok(i);
+    /// Per-creator state for dense index `c` (and any before it), allocated at the creator's
+    /// first event.
+    fn have_creator(&mut self, c: u32, creator_id: i64) -> Result<(), AllocError> {
+        while self.creator_ids.len() <= c as usize {
+            room_in_vec(&mut self.creator_ids, CREATORS)?;
+            grow_vec(&mut self.creator_daily, WINDOW_DAYS as usize, NO_DAY, CREATOR_DAILY)?;
+            grow_vec(&mut self.flushed, 1, u32::MAX, CREATORS)?;
+            self.distinct.add_creator()?;
+            self.creator_ids.push(creator_id);
         }
-        let i = self.creator_ids.len() as u32;
-        room_in_map(&mut self.creator_index, CREATORS)?;
-        room_in_vec(&mut self.creator_ids, CREATORS)?;
-        grow_vec(&mut self.creator_daily, WINDOW_DAYS as usize, NO_DAY, CREATOR_DAILY)?;
-        grow_vec(&mut self.flushed, 1, u32::MAX, CREATORS)?;
-        self.distinct.add_creator()?;
-        self.creator_ids.push(c);
-        self.creator_index.insert(c, i);
-        Ok(i)
+        Ok(())
     }
 
-    /// Adds one event; events must come in `ts` order. Events of unknown videos are ignored.
+    /// Adds one event that [`Resolver::resolve`] joined to its video; events must come in
+    /// `ts` order.
     pub fn add(&mut self, e: &Event) -> Result<(), PassError> {
-        let Some(info) = self.videos.get(&e.video_id).copied() else { return Ok(()) };
-        if e.ts < self.window_start || e.ts >= self.end {
-            return Ok(());
-        }
-        let creator = match info.creator_id() {
-            None => None,
-            Some(_) if info.creator_index != UNINDEXED => Some(info.creator_index),
-            Some(c) => {
-                let i = self.index_creator(c)?;
-                if let Some(v) = self.videos.get_mut(&e.video_id) {
-                    v.creator_index = i;
-                }
-                Some(i)
+        let creator = (e.creator != NO_CREATOR).then_some(e.creator);
+        if let Some(c) = creator {
+            if c as usize >= self.creator_ids.len() {
+                self.have_creator(c, e.creator_id)?;
             }
-        };
+        }
         let day = ((e.ts - self.window_start) / DAY_US) as u32;
         match self.cur_day {
             Some(d) if d == day => {}
@@ -281,32 +448,15 @@ impl Accumulator {
         }
         let device = if e.kind == EventType::View { e.device() } else { None };
         let ip = if e.kind == EventType::View { e.ip() } else { None };
-        if day >= WINDOW_DAYS - 1 {
-            // A period day: per-video counts and top device/IP tallies (the cohort).
-            room_in_map(&mut self.day_videos, DAY_VIDEOS)?;
-            let dv = self.day_videos.entry(e.video_id).or_insert(DayVideo { creator, ..Default::default() });
-            dv.counts[e.kind as usize] += 1;
-            if let Some(h) = device {
-                room_in_map(&mut self.day_devices, DAY_DEVICES)?;
-                let n = self.day_devices.entry(mix(e.video_id as u64, h)).or_insert(0);
-                *n += 1;
-                dv.top_device = dv.top_device.max(i64::from(*n));
-            }
-            if let Some(h) = ip {
-                room_in_map(&mut self.day_ips, DAY_IPS)?;
-                let n = self.day_ips.entry(mix(e.video_id as u64, h)).or_insert(0);
-                *n += 1;
-                dv.top_ip = dv.top_ip.max(i64::from(*n));
-            }
+        // Per-video counts (and, on period days, the top device/IP tallies) are buffered and
+        // applied a part at a time; the creator's daily counts are summed from them when the
+        // day closes.
+        if self.buffered.len() >= BUFFERED {
+            self.apply_buffered()?;
         }
-        // Every day: the creator's [views, likes, comments] for the integrity window.
-        if let (Some(c), true) = (creator, (e.kind as usize) < 3) {
-            let slot = &mut self.creator_daily[c as usize * WINDOW_DAYS as usize + (day % WINDOW_DAYS) as usize];
-            if slot.day != day {
-                *slot = DailyCounts { day, counts: [0; 3] };
-            }
-            slot.counts[e.kind as usize] += 1;
-        }
+        room_in_vec(&mut self.buffered, DAY_EVENTS)?;
+        let tally = |k: Option<u128>| k.filter(|_| day >= WINDOW_DAYS - 1).map(|h| mix(e.video_id as u64, h));
+        self.buffered.push(DayEvent::new(e, creator, tally(device), tally(ip)));
         if e.kind != EventType::View {
             return Ok(());
         }
@@ -318,26 +468,89 @@ impl Accumulator {
                 self.distinct.see(c, Key::Ip, h, day)?;
             }
         }
-        if let Some(c0) = info.created_at() {
-            if self.early_inside(c0) && e.ts >= c0 && e.ts - c0 < self.early_window_us {
-                room_in_map(&mut self.early, EARLY)?;
-                self.early.entry(e.video_id).or_default().see(device, ip)?;
+        let c0 = e.created_at;
+        if c0 != NO_TIME && self.early_inside(c0) && e.ts >= c0 && e.ts - c0 < self.early_window_us {
+            room_in_map(&mut self.early, EARLY)?;
+            self.early.entry(e.video_id).or_default().see(device, ip)?;
+        }
+        Ok(())
+    }
+
+    /// Applies the buffered events to the day's parts: sorted by part first (a counting
+    /// sort, two sequential passes), so that each part's maps stay in cache while its share
+    /// is applied, instead of a cache miss per event in maps as large as the day.
+    fn apply_buffered(&mut self) -> Result<(), AllocError> {
+        if self.buffered.is_empty() {
+            return Ok(());
+        }
+        let mut start = [0usize; PARTS + 1];
+        for e in &self.buffered {
+            start[part_of(e.video_id) + 1] += 1;
+        }
+        for p in 0..PARTS {
+            start[p + 1] += start[p];
+        }
+        self.scratch.clear();
+        reserve_vec(&mut self.scratch, self.buffered.len(), DAY_EVENTS)?;
+        self.scratch.resize(self.buffered.len(), DayEvent::default());
+        let mut next = start;
+        for e in &self.buffered {
+            let p = part_of(e.video_id);
+            self.scratch[next[p]] = *e;
+            next[p] += 1;
+        }
+        self.buffered.clear();
+        for (p, part) in self.parts.iter_mut().enumerate() {
+            for e in &self.scratch[start[p]..start[p + 1]] {
+                part.add(e)?;
             }
         }
         Ok(())
     }
 
-    /// Closes window day `day`; for a period day, its cohort rows and the window counts of
-    /// the cohort's creators.
+    /// Closes window day `day`: the creators' daily counts from the day's videos and, for a
+    /// period day, its cohort rows, their early-window entries, and the window counts of the
+    /// cohort's creators.
     fn flush(&mut self, day: u32) -> Result<(), AllocError> {
-        if day >= WINDOW_DAYS - 1 {
-            let p = day - (WINDOW_DAYS - 1);
-            for (video, dv) in &self.day_videos {
-                let creator_id = dv.creator.map(|c| self.creator_ids[c as usize]);
+        self.apply_buffered()?;
+        let period_day = day >= WINDOW_DAYS - 1;
+        let p = day.saturating_sub(WINDOW_DAYS - 1);
+        let w = WINDOW_DAYS as usize;
+        let mut parts = std::mem::take(&mut self.parts);
+        for part in &mut parts {
+            for (video, dv) in part.videos.drain() {
+                if let Some(c) = dv.creator {
+                    let slot = &mut self.creator_daily[c as usize * w + (day % WINDOW_DAYS) as usize];
+                    if slot.day != day {
+                        *slot = DailyCounts { day, counts: [0; 3] };
+                    }
+                    for (total, n) in slot.counts.iter_mut().zip(&dv.counts) {
+                        *total += n;
+                    }
+                }
+                if !period_day {
+                    continue;
+                }
+                if let Some(c) = dv.creator {
+                    room_in_vec(&mut self.cohort_creators, CREATORS)?;
+                    self.cohort_creators.push(c);
+                }
+                // Every launched cohort video gets an early entry, zero views included: the
+                // SPEC formula applies to it (with early_min_views = 0 it earns the kicker
+                // without early views). Windows outside the pass are read afterwards.
+                if dv.created_at != NO_TIME {
+                    if self.early_inside(dv.created_at) {
+                        room_in_map(&mut self.out.early, EARLY)?;
+                        self.out.early.entry(video).or_default();
+                    } else {
+                        room_in_vec(&mut self.outside, OUTSIDE)?;
+                        self.outside.push((video, dv.created_at));
+                    }
+                }
                 room_in_vec(&mut self.out.video_days, COHORT)?;
                 self.out.video_days.push(VideoDay {
-                    video_id: *video,
-                    creator_id,
+                    video_id: video,
+                    creator_id: dv.creator.map(|c| self.creator_ids[c as usize]),
                     day: p,
                     views: dv.counts[0],
                     likes: dv.counts[1],
@@ -346,30 +559,34 @@ impl Accumulator {
                     top_device: dv.top_device,
                     top_ip: dv.top_ip,
                 });
-                let (Some(c), Some(id)) = (dv.creator, creator_id) else { continue };
-                if self.flushed[c as usize] == day {
-                    continue;
-                }
-                self.flushed[c as usize] = day;
-                let lo = (day + 1).saturating_sub(WINDOW_DAYS);
-                let w = WINDOW_DAYS as usize;
-                let daily = &self.creator_daily[c as usize * w..(c as usize + 1) * w];
-                let in_window = || daily.iter().filter(|d| d.day >= lo && d.day <= day);
-                let sum = |i: usize| in_window().map(|d| d.counts[i]).sum::<i64>();
-                let counts = WindowCounts {
-                    views: sum(0),
-                    likes: sum(1),
-                    comments: sum(2),
-                    uniq_devices: self.distinct.in_window(c, Key::Device, day)?,
-                    uniq_ips: self.distinct.in_window(c, Key::Ip, day)?,
-                };
-                room_in_map(&mut self.out.windows, WINDOWS)?;
-                self.out.windows.insert((id, p), counts);
             }
+            part.devices.clear();
+            part.ips.clear();
         }
-        self.day_videos.clear();
-        self.day_devices.clear();
-        self.day_ips.clear();
+        self.parts = parts;
+        let mut cohort_creators = std::mem::take(&mut self.cohort_creators);
+        for &c in &cohort_creators {
+            if self.flushed[c as usize] == day {
+                continue;
+            }
+            self.flushed[c as usize] = day;
+            let id = self.creator_ids[c as usize];
+            let lo = (day + 1).saturating_sub(WINDOW_DAYS);
+            let daily = &self.creator_daily[c as usize * w..(c as usize + 1) * w];
+            let in_window = || daily.iter().filter(|d| d.day >= lo && d.day <= day);
+            let sum = |i: usize| in_window().map(|d| d.counts[i]).sum::<i64>();
+            let counts = WindowCounts {
+                views: sum(0),
+                likes: sum(1),
+                comments: sum(2),
+                uniq_devices: self.distinct.in_window(c, Key::Device, day)?,
+                uniq_ips: self.distinct.in_window(c, Key::Ip, day)?,
+            };
+            room_in_map(&mut self.out.windows, WINDOWS)?;
+            self.out.windows.insert((id, p), counts);
+        }
+        cohort_creators.clear();
+        self.cohort_creators = cohort_creators;
         self.distinct.prune_after(day)
     }
 
@@ -384,22 +601,9 @@ impl Accumulator {
         for (video, t) in self.early.drain() {
             self.out.early.insert(video, t.counts());
         }
-        // Every launched cohort video gets an entry, zero views included: the SPEC formula
-        // applies to it (with early_min_views = 0 it earns the kicker without early views).
-        let mut outside: Vec<(i64, i64)> = Vec::new();
-        for v in &self.out.video_days {
-            let Some(c) = self.videos.get(&v.video_id).and_then(|i| i.created_at()) else { continue };
-            if self.early_inside(c) {
-                room_in_map(&mut self.out.early, EARLY)?;
-                self.out.early.entry(v.video_id).or_default();
-            } else {
-                room_in_vec(&mut outside, OUTSIDE)?;
-                outside.push((v.video_id, c));
-            }
-        }
-        outside.sort_unstable();
-        outside.dedup();
-        Ok((self.out, outside))
+        self.outside.sort_unstable();
+        self.outside.dedup();
+        Ok((self.out, self.outside))
     }
 }
 
@@ -430,7 +634,7 @@ mod tests {
         assert_eq!((e.device(), e.ip()), (Some(u128::MAX - 7), None));
         let e = Event::new(1, 2, EventType::Like, None, Some(0));
         assert_eq!((e.device(), e.ip()), (None, Some(0)));
-        assert_eq!(std::mem::size_of::<Event>(), 56);
+        assert_eq!(std::mem::size_of::<Event>(), 72);
     }
 
     #[test]
@@ -489,9 +693,9 @@ mod tests {
         for (v, dev) in [(10, "a"), (11, "b"), (11, "c"), (500, "a")] {
             a.add(&ev(v, d6, EventType::View, Some(dev), Some(dev))).unwrap();
         }
-        assert_eq!(a.creator_ids.len(), 2); // creators 5 and 250 only
-        assert_eq!(a.creator_daily.len(), 2 * 7); // a week per creator, whatever the period
-        assert_eq!(a.flushed.len(), 2);
+        assert_eq!(a.tallies.creator_ids.len(), 2); // creators 5 and 250 only
+        assert_eq!(a.tallies.creator_daily.len(), 2 * 7); // a week per creator, whatever the period
+        assert_eq!(a.tallies.flushed.len(), 2);
         let (s, _) = a.finish().unwrap();
         assert_eq!(s.windows[&(5, 0)].views, 3);
         assert_eq!(s.windows[&(5, 0)].uniq_devices, 3);
@@ -556,15 +760,15 @@ mod tests {
     #[test]
     fn refused_allocations_end_the_pass_with_their_size() {
         use crate::engine::mem::set_test_limit;
-        let many: Vec<(i64, Option<i64>, Option<i64>)> = (0..1_000).map(|v| (v, Some(v % 100), None)).collect();
-        let before = set_test_limit(1_000_000);
-        // 1,000 videos fit, but not a day of 30,000 (video, device) tallies: their map (24-byte
-        // entries) is refused when it grows past 28,672 entries (32,768 buckets, 7/8 full)
-        // to 65,536 buckets of 25 bytes.
-        let mut a = Accumulator::new(0, 2, 2 * H, videos(&many)).unwrap();
+        let before = set_test_limit(4 << 20);
+        // One video viewed from 200,000 devices in a day: its part's (video, device) tallies
+        // (24-byte entries) are refused when they grow past 114,688 entries (131,072 buckets,
+        // 7/8 full) to 262,144 buckets of 25 bytes, which happens as the second buffer of
+        // events is applied, at the event that finds it full.
+        let mut a = Accumulator::new(0, 2, 2 * H, videos(&[(0, Some(1), None)])).unwrap();
         let mut refused = None;
-        for i in 0..30_000 {
-            let e = Event::new(i % 1_000, 6 * DAY_US + i, EventType::View, Some(i as u128), None);
+        for i in 0..200_000 {
+            let e = Event::new(0, 6 * DAY_US + i, EventType::View, Some(i as u128), None);
             if let Err(e) = a.add(&e) {
                 refused = Some((i, e));
                 break;
@@ -572,8 +776,8 @@ mod tests {
         }
         set_test_limit(before);
         let Some((i, PassError::Alloc(e))) = refused else { panic!("not refused: {refused:?}") };
-        assert_eq!(e, AllocError { what: DAY_DEVICES, bytes: 65_536 * 25 + 16 });
-        assert_eq!(i, 28_672);
+        assert_eq!(e, AllocError { what: DAY_DEVICES, bytes: 262_144 * 25 + 16 });
+        assert_eq!(i, 2 * BUFFERED as i64);
     }
 
     #[test]
