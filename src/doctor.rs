@@ -33,8 +33,8 @@ const VIDEOS_SQL: &str = include_str!("sql/doctor_videos.sql");
 /// days before the day's 7-day window) the build of 2026-12-04 took 1.6-1.7 s either way, and
 /// the later one that looks up only the window's active videos 0.83 s with it and 1.0-1.1 s
 /// without (0.04 s and 0.25-0.3 s of early windows): the gap is what the event history older
-/// videos' windows reach into costs, and a deployment keeps more history than that. 100k sits between the two catalogs: twice the narrow one, a
-/// twentieth of the wide one.
+/// videos' windows reach into costs, and a deployment keeps more history than that. 100k sits
+/// between the two catalogs: twice the narrow one, a twentieth of the wide one.
 const WIDE_CATALOG_VIDEOS: f64 = 100_000.0;
 /// What the doctor says the index is worth on a wide catalog (issue 15's measurements).
 const VIDEO_TS_MEASURED: &str = "measured on 1M creators and 2M videos launched over 90 days (3M events, \
