@@ -344,13 +344,15 @@ enum VideoTable {
     Sparse(FxHashMap<i64, VideoInfo>),
 }
 
-/// A slot of [`VideoTable::Dense`] that no video has.
+/// A slot of [`VideoTable::Dense`] that no video has (a creator's dense index never gets
+/// this far: each one holds per-creator state).
 const ABSENT: VideoInfo = VideoInfo { creator_id: 0, created_at: NO_TIME, creator_index: u32::MAX - 2 };
 
 impl VideoTable {
     /// Dense when the id range is at most twice the number of videos: at 24 bytes a slot,
-    /// that is no more memory than the map's ~33 bytes an entry at its usual load. An
-    /// allocation refused for the dense table keeps the map, which is already held.
+    /// at most 48 bytes a video, about what the map takes (33 bytes a bucket, buckets half to
+    /// 7/8 full: 38-75 bytes a video). An allocation refused for the dense table keeps the
+    /// map, which is already held.
     fn new(videos: FxHashMap<i64, VideoInfo>) -> VideoTable {
         let (Some(&min), Some(&max)) = (videos.keys().min(), videos.keys().max()) else {
             return VideoTable::Sparse(videos);
@@ -837,7 +839,7 @@ mod tests {
                 let video = (x >> 33) as i64 % 320 - 5; // -5..315: some unknown
                 let kind =
                     [EventType::View, EventType::View, EventType::Like, EventType::Share][(x >> 20) as usize % 4];
-                let key = |k: u64| (k % 5 != 0).then_some(u128::from(k % 97));
+                let key = |k: u64| (!k.is_multiple_of(5)).then_some(u128::from(k % 97));
                 a.add(&Event::new(video, i * (8 * DAY_US / 20_000), kind, key(x >> 40), key(x >> 50))).unwrap();
             }
             let (mut s, mut outside) = a.finish().unwrap();
