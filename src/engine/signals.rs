@@ -512,11 +512,18 @@ pub struct EventIndexes {
     pub ts: bool,
     /// An index leading with `(video_id, ts)`.
     pub video_ts: bool,
+    /// Such an index that also holds `event_type`, `device_id` and `ip_hash`: its probes can be
+    /// index-only (the doctor says so; the planner chooses).
+    pub video_ts_covering: bool,
 }
 
 pub fn event_indexes(_client: &SpiClient<'_>, schema: &str) -> Result<EventIndexes> {
     let found = spi_read::first(EVENT_INDEXES_SQL, &[schema.into()], |r| {
-        Ok(EventIndexes { ts: r.get::<bool>(0)?.unwrap_or(false), video_ts: r.get::<bool>(1)?.unwrap_or(false) })
+        Ok(EventIndexes {
+            ts: r.get::<bool>(0)?.unwrap_or(false),
+            video_ts: r.get::<bool>(1)?.unwrap_or(false),
+            video_ts_covering: r.get::<bool>(2)?.unwrap_or(false),
+        })
     })?;
     Ok(found.unwrap_or_default())
 }

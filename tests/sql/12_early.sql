@@ -21,7 +21,7 @@
 -- On 2025-08-20 every video has 10 views (own device and IP each, outside every window): raw 10, ER 0,
 -- so the cohort has sigma 0 (quality 1.0) and cluster 1/10 -> 1.0; units = 10 * early_mult.
 BEGIN;
-SELECT plan(18);
+SELECT plan(19);
 \ir ../common/app_tables.sql
 
 INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, likely_bot) VALUES (1, 0, 3, NULL, false);
@@ -175,6 +175,13 @@ SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.e
 CREATE INDEX event_video_ts_idx ON public.event (video_id, ts);
 SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.early_expected()',
     'early windows before and after the pass, one probe per video with an event(video_id, ts) index');
+-- The same through a covering index (the doctor's suggestion), whose probes may be index-only.
+CREATE INDEX event_video_ts_cover ON public.event (video_id, ts) INCLUDE (event_type, device_id, ip_hash);
+DROP INDEX public.event_video_ts_idx;
+SELECT results_eq('SELECT * FROM pg_temp.early_0820()', 'SELECT * FROM pg_temp.early_expected()',
+    'early windows before and after the pass, with event(video_id, ts) INCLUDE (event_type, device_id, ip_hash)');
+CREATE INDEX event_video_ts_idx ON public.event (video_id, ts);
+DROP INDEX public.event_video_ts_cover;
 
 -- early_min_views = 0 (issue 12): the SPEC formula holds for a launched video with no early view
 -- at all (0 >= 0, 0 >= 0.5 * 0, 0 >= 0.4 * 0) -> 1.05, whether its window lies inside the pass
