@@ -212,7 +212,8 @@ fn video_ts_check(indexes: EventIndexes, videos: Option<f64>, schema: &str) -> C
             "ok",
             format!(
                 "early windows of older videos are read with one probe each, and a heap page read per early \
-                 view; INCLUDE (event_type, device_id, ip_hash) makes the probes index-only: {COVERING_MEASURED}. \
+                 view; the same index with INCLUDE (event_type, device_id, ip_hash), built to replace this one, \
+                 makes the probes index-only: {COVERING_MEASURED}. \
                  CREATE INDEX ON {}.event (video_id, ts) INCLUDE (event_type, device_id, ip_hash);",
                 pgrx::spi::quote_identifier(schema)
             ),
