@@ -420,16 +420,19 @@ pub fn read_creators(cfg: &Config, ids: Vec<i64>) -> Result<Creators> {
     if ids.is_empty() {
         return Ok(out);
     }
+    // Room for every id at once (at most one entry each): no rehashing on the way.
+    reserve_map(&mut out, ids.len(), "the creators' users rows").map_err(out_of_memory)?;
     // By id (see the videos' lookup in `gather`): a seq scan of `users` would grow with it.
     spi_read::with_settings(&[(c"enable_seqscan", c"off")], || {
-        spi_read::for_each_row(&with_schema(CREATORS_SQL, cfg), &[ids.into()], |row| {
-            let trust: Option<String> = row.get(2)?;
+        stream_rows(&with_schema(CREATORS_SQL, cfg), &[ids.into()], |v, n| {
+            // SAFETY: column 2 is a text datum when not NULL (a number's text: ASCII).
+            let trust = (!n[2]).then(|| unsafe { text_bytes(v[2]) });
             let creator = Creator {
-                kyc_level: row.get::<i64>(1)?,
-                trust_score: trust.as_deref().and_then(parse_trust_score),
-                likely_bot: row.req::<bool>(3)?,
+                kyc_level: (!n[1]).then(|| v[1].value() as i64),
+                trust_score: trust.and_then(|t| std::str::from_utf8(t).ok()).and_then(parse_trust_score),
+                likely_bot: v[3].value() as u8 != 0,
             };
-            out.insert(row.req::<i64>(0)?, creator);
+            out.insert(v[0].value() as i64, creator);
             Ok(())
         })
     })?;
