@@ -227,13 +227,9 @@ fn with_signals_blocked<T>(f: impl FnOnce() -> T) -> T {
 mod tests {
     use super::*;
     use crate::engine::stream::{key_hash, EventType, VideoInfo, DAY_US};
-    use rustc_hash::FxHashMap;
 
     fn acc() -> Accumulator {
-        let mut videos = FxHashMap::default();
-        for v in 1..=50 {
-            videos.insert(v, VideoInfo::new(Some(v % 7), Some(v * 1_000_000)));
-        }
+        let videos = (1..=50).map(|v| (v, VideoInfo::new(Some(v % 7), Some(v * 1_000_000)))).collect();
         Accumulator::new(0, 3, 7_200_000_000, videos).unwrap()
     }
 

@@ -18,11 +18,10 @@ use pgrx::datum::DatumWithOid;
 use pgrx::datum::{Date, TimestampWithTimeZone};
 use pgrx::pg_sys;
 use pgrx::spi::{self, SpiClient};
-use rustc_hash::FxHashMap;
 
 use crate::config::Config;
 use crate::engine::early::{EarlyWindows, Scan};
-use crate::engine::mem::{reserve_map, room_in_map, room_in_vec, AllocError};
+use crate::engine::mem::{reserve_map, reserve_vec, room_in_vec, AllocError};
 use crate::engine::pipeline::Pass;
 use crate::engine::stream::{
     day_start_us, key_hash, look_up_active_videos, Accumulator, Event, EventType, VideoInfo, DAY_US,
@@ -267,15 +266,17 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     //    read of the window (one column), their rows from one probe each, in id order. The
     //    whole table is read when it has no more rows than the window has events (planner
     //    statistics), so either way the cost and the map follow the window's events, not the
-    //    catalog. Measured (server defaults): on 2M videos and a 3M-event month, the whole
-    //    table 0.9-1.2 s, the lookup of the 586k active videos 1.0-1.3 s; on 20M videos the
-    //    whole table 18-21 s, the lookup 1.3-1.6 s. The lookup needs an index leading with
-    //    `event.ts` (else its first read would scan all of `event`).
+    //    catalog. Measured (server defaults) on 2M videos and a 3M-event month: the whole
+    //    table 0.2 s (0.6-0.9 s while its rows went into a hash map), the lookup of the 586k
+    //    active videos 1.0-1.3 s; on 20M videos the lookup took 1.3-1.6 s and the whole table
+    //    (then hashed) 18-21 s. The lookup needs an index leading with `event.ts` (else its
+    //    first read would scan all of `event`).
     let indexes = event_indexes(client, &cfg.app_schema)?;
     let bounds = if indexes.ts { event_bounds(cfg)? } else { None };
     let window = (day_start_us(w0.to_pg_epoch_days()), day_start_us(end.to_pg_epoch_days()));
     let (video_rows, event_rows) = table_rows(cfg)?;
-    let mut videos: FxHashMap<i64, VideoInfo> = FxHashMap::default();
+    // The rows as read (the pass builds its table from them: see `stream::VideoTable`).
+    let mut videos: Vec<(i64, VideoInfo)> = Vec::new();
     if indexes.ts && look_up_active_videos(video_rows, event_rows, bounds, window) {
         let mut ids: Vec<i64> = Vec::new();
         stream_rows(&with_schema(ACTIVE_VIDEO_IDS_SQL, cfg), &[w0.into(), end.into()], |v, _| {
@@ -285,14 +286,14 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
         })?;
         ids.sort_unstable();
         ids.dedup();
-        reserve_map(&mut videos, ids.len(), ACTIVE).map_err(out_of_memory)?;
+        reserve_vec(&mut videos, ids.len(), ACTIVE).map_err(out_of_memory)?;
         // Probes even for a long list: the planner would rather scan the whole table for
         // one, and that is the cost that must not grow with the catalog. (A table without an
         // index on id is still scanned.)
         spi_read::with_settings(&[(c"enable_seqscan", c"off")], || {
             stream_rows(&with_schema(VIDEOS_BY_ID_SQL, cfg), &[ids.into()], |v, n| {
-                room_in_map(&mut videos, ACTIVE).map_err(out_of_memory)?;
-                videos.insert(v[0].value() as i64, video_info(v, n));
+                room_in_vec(&mut videos, ACTIVE).map_err(out_of_memory)?;
+                videos.push((v[0].value() as i64, video_info(v, n)));
                 Ok(())
             })
         })?;
@@ -301,11 +302,11 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
         // than the window has events: no doubling on the way, whose old and new tables
         // together would make the peak.
         if let (true, Some(rows)) = (indexes.ts && bounds.is_some() && event_rows.is_some(), video_rows) {
-            reserve_map(&mut videos, rows as usize, "the videos").map_err(out_of_memory)?;
+            reserve_vec(&mut videos, rows as usize, "the videos").map_err(out_of_memory)?;
         }
         stream_rows(&with_schema(VIDEOS_SQL, cfg), &[], |v, n| {
-            room_in_map(&mut videos, "the videos").map_err(out_of_memory)?;
-            videos.insert(v[0].value() as i64, video_info(v, n));
+            room_in_vec(&mut videos, "the videos").map_err(out_of_memory)?;
+            videos.push((v[0].value() as i64, video_info(v, n)));
             Ok(())
         })?;
     }

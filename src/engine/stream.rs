@@ -278,7 +278,7 @@ impl Accumulator {
         window_start: i64,
         period_days: u32,
         early_window_us: i64,
-        videos: FxHashMap<i64, VideoInfo>,
+        videos: Vec<(i64, VideoInfo)>,
     ) -> Result<Self, AllocError> {
         let window_days = period_days + WINDOW_DAYS - 1;
         let end = window_start + i64::from(window_days) * DAY_US;
@@ -286,7 +286,7 @@ impl Accumulator {
             videos: Resolver {
                 window_start,
                 end,
-                videos: VideoTable::new(videos),
+                videos: VideoTable::new(videos)?,
                 creator_index: FxHashMap::default(),
             },
             tallies: Tallies::new(window_start, end, early_window_us)?,
@@ -349,25 +349,31 @@ enum VideoTable {
 const ABSENT: VideoInfo = VideoInfo { creator_id: 0, created_at: NO_TIME, creator_index: u32::MAX - 2 };
 
 impl VideoTable {
-    /// Dense when the id range is at most twice the number of videos: at 24 bytes a slot,
-    /// at most 48 bytes a video, about what the map takes (33 bytes a bucket, buckets half to
-    /// 7/8 full: 38-75 bytes a video). An allocation refused for the dense table keeps the
-    /// map, which is already held.
-    fn new(videos: FxHashMap<i64, VideoInfo>) -> VideoTable {
-        let (Some(&min), Some(&max)) = (videos.keys().min(), videos.keys().max()) else {
-            return VideoTable::Sparse(videos);
+    /// Built from the rows as read (`videos.sql`), in any order; a later row of an id replaces
+    /// an earlier one, as a map insert would. The rows come as a list rather than a map: on
+    /// W's 2M videos, hashing every row on its way in cost more than reading the table.
+    ///
+    /// Dense when the id range is at most twice the number of rows: at 24 bytes a slot, at
+    /// most 48 bytes a video, about what the map takes (33 bytes a bucket, buckets half to
+    /// 7/8 full: 38-75 bytes a video). An allocation refused for the dense table falls back
+    /// to the map.
+    fn new(videos: Vec<(i64, VideoInfo)>) -> Result<VideoTable, AllocError> {
+        let (Some(min), Some(max)) = (videos.iter().map(|v| v.0).min(), videos.iter().map(|v| v.0).max()) else {
+            return Ok(VideoTable::Sparse(FxHashMap::default()));
         };
         let range = i128::from(max) - i128::from(min) + 1;
-        if range > 2 * videos.len() as i128 {
-            return VideoTable::Sparse(videos);
+        if range <= 2 * videos.len() as i128 {
+            if let Ok(mut infos) = filled_vec(range as usize, ABSENT, "the videos") {
+                for (id, info) in videos {
+                    infos[Self::offset(min, id)] = info;
+                }
+                return Ok(VideoTable::Dense { base: min, infos });
+            }
         }
-        let Ok(mut infos) = filled_vec(range as usize, ABSENT, "the videos") else {
-            return VideoTable::Sparse(videos);
-        };
-        for (id, info) in videos {
-            infos[Self::offset(min, id)] = info;
-        }
-        VideoTable::Dense { base: min, infos }
+        let mut map = FxHashMap::default();
+        reserve_map(&mut map, videos.len(), "the videos")?;
+        map.extend(videos);
+        Ok(VideoTable::Sparse(map))
     }
 
     /// `id - base` as an index: an id below `base` wraps to a huge offset, which no table has.
@@ -680,7 +686,7 @@ mod tests {
 
     const H: i64 = 3_600_000_000;
 
-    fn videos(list: &[(i64, Option<i64>, Option<i64>)]) -> FxHashMap<i64, VideoInfo> {
+    fn videos(list: &[(i64, Option<i64>, Option<i64>)]) -> Vec<(i64, VideoInfo)> {
         list.iter().map(|(v, c, t)| (*v, VideoInfo::new(*c, *t))).collect()
     }
 
@@ -799,7 +805,7 @@ mod tests {
 
     #[test]
     fn dense_ids_are_found_by_offset_and_sparse_ids_by_hash() {
-        let mut t = VideoTable::new(videos(&[(-2, Some(1), None), (-1, None, None), (1, Some(3), Some(7))]));
+        let mut t = VideoTable::new(videos(&[(-2, Some(1), None), (-1, None, None), (1, Some(3), Some(7))])).unwrap();
         assert!(matches!(t, VideoTable::Dense { base: -2, ref infos } if infos.len() == 4));
         assert_eq!(t.get_mut(-2).map(|v| v.creator_id()), Some(Some(1)));
         assert_eq!(t.get_mut(-1).map(|v| v.creator_id()), Some(None));
@@ -809,15 +815,42 @@ mod tests {
             assert!(t.get_mut(id).is_none(), "{id}");
         }
         // More than twice as many ids as videos, or the extremes of i64: the map.
-        assert!(matches!(VideoTable::new(videos(&[(1, None, None), (4, None, None)])), VideoTable::Dense { .. }));
+        assert!(matches!(VideoTable::new(videos(&[(1, None, None), (4, None, None)])), Ok(VideoTable::Dense { .. })));
         for ids in [vec![1, 5], vec![i64::MIN, i64::MAX], vec![i64::MAX - 1, i64::MAX, 0]] {
             let list: Vec<_> = ids.iter().map(|&v| (v, Some(1), None)).collect();
-            let mut t = VideoTable::new(videos(&list));
+            let mut t = VideoTable::new(videos(&list)).unwrap();
             assert!(matches!(t, VideoTable::Sparse(_)), "{ids:?}");
             assert!(ids.iter().all(|&v| t.get_mut(v).is_some()));
             assert!(t.get_mut(2).is_none());
         }
-        assert!(matches!(VideoTable::new(FxHashMap::default()), VideoTable::Sparse(_)));
+        assert!(matches!(VideoTable::new(Vec::new()), Ok(VideoTable::Sparse(_))));
+    }
+
+    #[test]
+    fn a_later_row_of_an_id_replaces_an_earlier_one() {
+        // `videos` without a primary key may hold an id twice: the last row read wins, dense
+        // or sparse (as when the rows went into a map).
+        for far in [None, Some(1 << 40)] {
+            let mut list = vec![(1, Some(5), Some(10)), (2, Some(6), None), (1, Some(7), None)];
+            list.extend(far.map(|v| (v, None, None)));
+            let mut t = VideoTable::new(videos(&list)).unwrap();
+            assert_eq!(matches!(t, VideoTable::Dense { .. }), far.is_none());
+            let v = t.get_mut(1).map(|v| (v.creator_id(), v.created_at()));
+            assert_eq!(v, Some((Some(7), None)), "{far:?}");
+            assert_eq!(t.get_mut(2).map(|v| v.creator_id()), Some(Some(6)));
+        }
+    }
+
+    #[test]
+    fn a_refused_video_table_is_an_error() {
+        use crate::engine::mem::set_test_limit;
+        let list: Vec<_> = (0..10_000).map(|v| (v, Some(1), None)).collect();
+        let before = set_test_limit(10_000);
+        let r = VideoTable::new(videos(&list));
+        set_test_limit(before);
+        let Err(e) = r else { panic!("allocated past the limit") };
+        assert_eq!(e.what, "the videos");
+        assert!(VideoTable::new(videos(&list)).is_ok());
     }
 
     #[test]
