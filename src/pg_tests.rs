@@ -63,6 +63,40 @@ mod tests {
     }
 
     #[pg_test]
+    fn id_lists_are_hidden_from_the_planner_only_behind_an_index_on_id() {
+        use crate::engine::signals::by_ids;
+        Spi::run(
+            "CREATE SCHEMA \"App\";
+             CREATE TABLE \"App\".videos (id bigint PRIMARY KEY, creator_id bigint);
+             CREATE TABLE \"App\".users (id int, kyc_level int);
+             CREATE INDEX ON \"App\".users (id) WHERE id > 0;
+             CREATE INDEX ON \"App\".users (kyc_level, id);
+             CREATE INDEX ON \"App\".users USING hash (id)",
+        )
+        .unwrap();
+        let cfg = crate::config::Config { app_schema: "App".into(), ..Default::default() };
+        let sql = "SELECT * FROM @app@.t WHERE id = ANY (@ids@)";
+        let hidden = "SELECT * FROM \"App\".t WHERE id = ANY ((SELECT $1::pg_catalog.int8[])::pg_catalog.int8[])";
+        let constant = "SELECT * FROM \"App\".t WHERE id = ANY ($1::pg_catalog.int8[])";
+        // The reads run on the active snapshot (taken when this test's statement began): a
+        // fresh one sees the tables made since.
+        Spi::connect(|_client| {
+            let _snapshot = crate::spi_read::CallSnapshot::take();
+            // A primary key: hidden. A partial index, an index led by another column, a hash
+            // index: a constant (which PostgreSQL can hash when it scans the table).
+            assert_eq!(by_ids(sql, &cfg, "videos").unwrap(), hidden);
+            assert_eq!(by_ids(sql, &cfg, "users").unwrap(), constant);
+        });
+        Spi::run("CREATE INDEX ON \"App\".users (id, kyc_level)").unwrap();
+        Spi::run("CREATE VIEW \"App\".v AS SELECT * FROM \"App\".videos").unwrap();
+        Spi::connect(|_client| {
+            let _snapshot = crate::spi_read::CallSnapshot::take();
+            assert_eq!(by_ids(sql, &cfg, "users").unwrap(), hidden, "a btree led by id");
+            assert_eq!(by_ids(sql, &cfg, "v").unwrap(), constant, "a view has no index");
+        });
+    }
+
+    #[pg_test]
     fn missing_application_tables_are_named() {
         // The pg_test database has no application tables.
         assert_eq!(sqlstate_of("SELECT * FROM revenue_split_units('2025-08-01')").as_deref(), Some("42P01"));
