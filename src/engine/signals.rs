@@ -282,11 +282,11 @@ pub fn gather(client: &SpiClient<'_>, cfg: &Config, period: &Period, progress: b
     //    read of the window (one column), their rows from one probe each, in id order. The
     //    whole table is read when it has no more rows than the window has events (planner
     //    statistics), so either way the cost and the map follow the window's events, not the
-    //    catalog. Measured (server defaults) on 2M videos and a 3M-event month: the whole
-    //    table 0.2 s (0.6-0.9 s while its rows went into a hash map), the lookup of the 586k
-    //    active videos 1.0-1.3 s; on 20M videos the lookup took 1.3-1.6 s and the whole table
-    //    (then hashed) 18-21 s. The lookup needs an index leading with `event.ts` (else its
-    //    first read would scan all of `event`).
+    //    catalog. Measured (server defaults) for a 3M-event month: the whole table of 2M
+    //    videos 0.2 s (0.6-0.9 s while its rows went into a hash map); the lookup of the 586k
+    //    active videos among 20M 0.8-0.9 s, where the whole table (then hashed) took 18-21 s.
+    //    The lookup needs an index leading with `event.ts` (else its first read would scan
+    //    all of `event`).
     let indexes = event_indexes(client, &cfg.app_schema)?;
     let bounds = if indexes.ts { event_bounds(cfg)? } else { None };
     let window = (day_start_us(w0.to_pg_epoch_days()), day_start_us(end.to_pg_epoch_days()));
