@@ -6,12 +6,13 @@
 #
 # Proven on a throwaway cluster of its own (/tmp/revenue_split_oom, port 55439, Unix socket
 # only, shared_buffers = 16MB) whose postmaster runs under `ulimit -v 500000` (kB): with
-# 4,000,000 videos, 50 of them with events. First, with the fixture's event(ts) index, the pass
-# looks up just the 50 active videos (issue 15), so the preview succeeds under the limit. Then,
-# without the index, the pass reads every video: its map grows from 2^22 buckets of 49 bytes
-# (206 MB) to 2^23 (411 MB) while the smaller one is still held: 617 MB, more than the limit
-# whatever the backend's own footprint, while Postgres itself (loading the data, reading it)
-# stays far below it. That preview must fail with 53200 and a message naming a size; the same
+# 10,000,000 videos, 50 of them with events. First, with the fixture's event(ts) index, the
+# pass looks up just the 50 active videos (issue 15), so the preview succeeds under the limit.
+# Then, without the index, the pass reads every video: the list of their rows (32 bytes a row)
+# grows from 2^23 rows (256 MB) to 2^24 (512 MB) while the smaller one is still held: 768 MB,
+# more than the limit whatever the backend's own footprint, while Postgres itself (loading the
+# data, reading it) stays far below it. (With 4,000,000 videos, as before the rows became a
+# list instead of a hash map, the preview now fits.) That preview must fail with 53200 and a message naming a size; the same
 # session must go on working and give its memory back; a second session opened before the
 # failure must still be connected; the postmaster must not have restarted.
 #
@@ -24,7 +25,7 @@ source "$ROOT/scripts/lib.sh"
 DIR=/tmp/revenue_split_oom
 PORT=55439
 LIMIT_KB="${RS_OOM_LIMIT_KB:-500000}"
-VIDEOS="${RS_OOM_VIDEOS:-4000000}"
+VIDEOS="${RS_OOM_VIDEOS:-10000000}"
 
 PASS=0; FAIL=0
 check() { # check DESCRIPTION EXPECTED ACTUAL
