@@ -46,9 +46,8 @@ const EARLY_EVENTS_SPAN_SQL: &str = include_str!("../sql/early_events_span.sql")
 const EARLY_EVENTS_RANGES_SQL: &str = include_str!("../sql/early_events_ranges.sql");
 const EVENT_BOUNDS_SQL: &str = include_str!("../sql/event_bounds.sql");
 const EARLY_VIEWS_BY_ID_SQL: &str = include_str!("../sql/early_views_by_id.sql");
-const EVENT_INDEXES_SQL: &str = include_str!("../sql/event_indexes.sql");
+const BTREE_INDEXES_SQL: &str = include_str!("../sql/btree_indexes.sql");
 const CREATORS_SQL: &str = include_str!("../sql/creators.sql");
-const ID_INDEX_SQL: &str = include_str!("../sql/id_index.sql");
 const RLS_FILTERED_SQL: &str = include_str!("../sql/rls_filtered.sql");
 const PAID_ROWS_SQL: &str = include_str!("../sql/paid_rows.sql");
 
@@ -256,15 +255,13 @@ fn with_schema(sql: &str, cfg: &Config) -> String {
 }
 
 /// A lookup by the id list `$1` of `table` (`videos_by_id.sql`, `creators.sql`): the list is
-/// hidden from the planner behind a scalar subquery when the table has an index leading with
-/// `id` (`id_index.sql`), else it stays a constant. Hidden, the planner no longer estimates
+/// hidden from the planner behind a scalar subquery when the table has a valid btree index
+/// led by `id` (see [`BtreeIndex::leads_with`]), else it stays a constant. Hidden, the planner no longer estimates
 /// `= ANY` element by element: on 586k video ids that planning took 60-70 ms of a 690 ms
 /// lookup, and 40 ms on 372k creators, for the same probes of the index. A constant is what
 /// lets PostgreSQL hash the list when it filters a scan of a table without such an index.
 pub(crate) fn by_ids(sql: &str, cfg: &Config, table: &str) -> Result<String> {
-    let indexed = spi_read::first(ID_INDEX_SQL, &[cfg.app_schema.as_str().into(), table.into()], |r| r.get::<bool>(0))?
-        .flatten()
-        .unwrap_or(false);
+    let indexed = btree_indexes(&cfg.app_schema, table)?.iter().any(|i| i.valid && i.leads_with(&["id"]));
     let list = if indexed { "(SELECT $1::pg_catalog.int8[])::pg_catalog.int8[]" } else { "$1::pg_catalog.int8[]" };
     // The list first: the schema's name (user text) must not be searched for `@ids@`.
     Ok(with_schema(&sql.replace("@ids@", list), cfg))
@@ -524,27 +521,63 @@ impl DayProgress {
     }
 }
 
+/// A btree index of an application table, not partial (`btree_indexes.sql`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BtreeIndex {
+    /// `pg_index.indisvalid`: the planner uses only valid indexes.
+    pub valid: bool,
+    /// Its columns in index order, key columns then INCLUDE columns (`None`: an expression).
+    pub cols: Vec<Option<String>>,
+}
+
+impl BtreeIndex {
+    /// Whether the index's first columns are `lead`, in that order.
+    fn leads_with(&self, lead: &[&str]) -> bool {
+        lead.len() <= self.cols.len() && lead.iter().zip(&self.cols).all(|(l, c)| c.as_deref() == Some(*l))
+    }
+
+    /// Whether the index holds column `col`, as a key or an INCLUDE column.
+    fn holds(&self, col: &str) -> bool {
+        self.cols.iter().any(|c| c.as_deref() == Some(col))
+    }
+}
+
+/// The btree indexes, not partial, of `schema.table`.
+fn btree_indexes(schema: &str, table: &str) -> Result<Vec<BtreeIndex>> {
+    spi_read::collect(BTREE_INDEXES_SQL, &[schema.into(), table.into()], |r| {
+        Ok(BtreeIndex { valid: r.req::<bool>(0)?, cols: r.req::<Vec<Option<String>>>(1)? })
+    })
+}
+
 /// The indexes of `event` that matter to revenue_split.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct EventIndexes {
-    /// An index leading with `ts`.
+    /// An index leading with `ts`: the pass reads by `ts` range, and min/max(ts) are two probes.
     pub ts: bool,
-    /// An index leading with `(video_id, ts)`.
+    /// An index leading with `(video_id, ts)` (its second column may be an INCLUDE column):
+    /// early windows become one probe per video.
     pub video_ts: bool,
     /// Such an index that also holds `event_type`, `device_id` and `ip_hash`: its probes can be
     /// index-only (the doctor says so; the planner chooses).
     pub video_ts_covering: bool,
 }
 
+impl EventIndexes {
+    fn of(indexes: &[BtreeIndex]) -> EventIndexes {
+        let video_ts = |i: &&BtreeIndex| i.leads_with(&["video_id", "ts"]);
+        EventIndexes {
+            ts: indexes.iter().any(|i| i.leads_with(&["ts"])),
+            video_ts: indexes.iter().any(|i| video_ts(&i)),
+            video_ts_covering: indexes
+                .iter()
+                .filter(video_ts)
+                .any(|i| ["event_type", "device_id", "ip_hash"].iter().all(|c| i.holds(c))),
+        }
+    }
+}
+
 pub fn event_indexes(_client: &SpiClient<'_>, schema: &str) -> Result<EventIndexes> {
-    let found = spi_read::first(EVENT_INDEXES_SQL, &[schema.into()], |r| {
-        Ok(EventIndexes {
-            ts: r.get::<bool>(0)?.unwrap_or(false),
-            video_ts: r.get::<bool>(1)?.unwrap_or(false),
-            video_ts_covering: r.get::<bool>(2)?.unwrap_or(false),
-        })
-    })?;
-    Ok(found.unwrap_or_default())
+    Ok(EventIndexes::of(&btree_indexes(schema, "event")?))
 }
 
 /// Whether `event` is stored roughly in `ts` order (or nothing says otherwise): then the pass
@@ -595,4 +628,39 @@ fn out_of_memory(e: AllocError) -> Error {
 
 pub fn spi_error(e: spi::SpiError) -> Error {
     Error::Internal(format!("SPI: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index(valid: bool, cols: &[Option<&str>]) -> BtreeIndex {
+        BtreeIndex { valid, cols: cols.iter().map(|c| c.map(str::to_string)).collect() }
+    }
+
+    #[test]
+    fn which_indexes_count() {
+        let ts = index(true, &[Some("ts")]);
+        let video_ts = index(true, &[Some("video_id"), Some("ts")]);
+        let covering =
+            index(true, &[Some("video_id"), Some("ts"), Some("event_type"), Some("ip_hash"), Some("device_id")]);
+        let lacks_ip = index(true, &[Some("video_id"), Some("ts"), Some("event_type"), Some("device_id")]);
+        let expression = index(true, &[None, Some("ts")]);
+        let ts_second = index(true, &[Some("video_id"), Some("event_type"), Some("ts")]);
+        assert_eq!(EventIndexes::of(&[]), EventIndexes::default());
+        assert_eq!(EventIndexes::of(std::slice::from_ref(&ts)), EventIndexes { ts: true, ..Default::default() });
+        assert_eq!(
+            EventIndexes::of(&[video_ts.clone(), lacks_ip, expression, ts_second]),
+            EventIndexes { video_ts: true, ..Default::default() }
+        );
+        assert_eq!(
+            EventIndexes::of(&[ts, covering.clone()]),
+            EventIndexes { ts: true, video_ts: true, video_ts_covering: true }
+        );
+        // Led by id: only the first column counts.
+        assert!(index(false, &[Some("id"), Some("kyc_level")]).leads_with(&["id"]));
+        assert!(!index(true, &[Some("kyc_level"), Some("id")]).leads_with(&["id"]));
+        assert!(!index(true, &[]).leads_with(&["id"]));
+        assert!(covering.holds("device_id") && !video_ts.holds("device_id"));
+    }
 }

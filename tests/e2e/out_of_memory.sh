@@ -11,10 +11,11 @@
 # Then, without the index, the pass reads every video: the list of their rows (32 bytes a row)
 # grows from 2^23 rows (256 MB) to 2^24 (512 MB) while the smaller one is still held: 768 MB,
 # more than the limit whatever the backend's own footprint, while Postgres itself (loading the
-# data, reading it) stays far below it. (With 4,000,000 videos, as before the rows became a
-# list instead of a hash map, the preview now fits.) That preview must fail with 53200 and a message naming a size; the same
-# session must go on working and give its memory back; a second session opened before the
-# failure must still be connected; the postmaster must not have restarted.
+# data, reading it) stays far below it. (With 4,000,000 videos, the count used while the rows
+# went into a hash map, the preview now fits.) That preview must fail with 53200 and a message
+# naming a size; the same session must go on working and give its memory back; a second
+# session opened before the failure must still be connected; the postmaster must not have
+# restarted.
 #
 # Needs the extension installed in the system PostgreSQL (scripts/test-sql or
 # `source scripts/lib.sh; install_extension`). Does not use the shared test cluster.
