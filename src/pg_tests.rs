@@ -63,8 +63,8 @@ mod tests {
     }
 
     #[pg_test]
-    fn id_lists_are_hidden_from_the_planner_only_behind_an_index_on_id() {
-        use crate::engine::signals::by_ids;
+    fn lookups_by_id_use_a_range_or_a_hidden_list_only_behind_an_index_on_id() {
+        use crate::engine::signals::{lookup, Lookup};
         Spi::run(
             "CREATE SCHEMA \"App\";
              CREATE TABLE \"App\".videos (id bigint PRIMARY KEY, creator_id bigint);
@@ -75,24 +75,35 @@ mod tests {
         )
         .unwrap();
         let cfg = crate::config::Config { app_schema: "App".into(), ..Default::default() };
-        let sql = "SELECT * FROM @app@.t WHERE id = ANY (@ids@)";
-        let hidden = "SELECT * FROM \"App\".t WHERE id = ANY ((SELECT $1::pg_catalog.int8[])::pg_catalog.int8[])";
-        let constant = "SELECT * FROM \"App\".t WHERE id = ANY ($1::pg_catalog.int8[])";
+        let sql = "SELECT * FROM @app@.t WHERE @match@";
+        let hidden = "SELECT * FROM \"App\".t WHERE t.id OPERATOR(pg_catalog.=) ANY ((SELECT $1::pg_catalog.int8[])::pg_catalog.int8[])";
+        let constant = "SELECT * FROM \"App\".t WHERE t.id OPERATOR(pg_catalog.=) ANY ($1::pg_catalog.int8[])";
+        let range = "SELECT * FROM \"App\".t WHERE t.id OPERATOR(pg_catalog.>=) $1::pg_catalog.int8 AND t.id OPERATOR(pg_catalog.<=) $2::pg_catalog.int8";
+        // Dense ids (3 over a span of 9, at most 4x) and sparse ones (3 over 13).
+        let (dense, sparse) = ([3, 11, 7], [3, 15, 7]);
+        let list = |table: &str, ids: &[i64]| match lookup(sql, &cfg, table, "t.id", ids).unwrap() {
+            Lookup::List(sql) => sql,
+            Lookup::Span(sql, span) => format!("{sql} {:?}", span.bounds()),
+        };
         // The reads run on the active snapshot (taken when this test's statement began): a
         // fresh one sees the tables made since.
         Spi::connect(|_client| {
             let _snapshot = crate::spi_read::CallSnapshot::take();
-            // A primary key: hidden. A partial index, an index led by another column, a hash
-            // index: a constant (which PostgreSQL can hash when it scans the table).
-            assert_eq!(by_ids(sql, &cfg, "videos").unwrap(), hidden);
-            assert_eq!(by_ids(sql, &cfg, "users").unwrap(), constant);
+            // A primary key: a range for dense ids, a hidden list for the others. A partial
+            // index, an index led by another column, a hash index: a constant (which
+            // PostgreSQL can hash when it scans the table), even for dense ids.
+            assert_eq!(list("videos", &dense), format!("{range} (3, 11)"));
+            assert_eq!(list("videos", &sparse), hidden);
+            assert_eq!(list("users", &dense), constant);
+            assert_eq!(list("users", &sparse), constant);
         });
         Spi::run("CREATE INDEX ON \"App\".users (id, kyc_level)").unwrap();
         Spi::run("CREATE VIEW \"App\".v AS SELECT * FROM \"App\".videos").unwrap();
         Spi::connect(|_client| {
             let _snapshot = crate::spi_read::CallSnapshot::take();
-            assert_eq!(by_ids(sql, &cfg, "users").unwrap(), hidden, "a btree led by id");
-            assert_eq!(by_ids(sql, &cfg, "v").unwrap(), constant, "a view has no index");
+            assert_eq!(list("users", &sparse), hidden, "a btree led by id");
+            assert_eq!(list("users", &dense), format!("{range} (3, 11)"), "a btree led by id");
+            assert_eq!(list("v", &dense), constant, "a view has no index");
         });
     }
 

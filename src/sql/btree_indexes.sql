@@ -2,7 +2,7 @@
 -- do not count), each as whether it is valid and the names of its columns in index order: key
 -- columns, then INCLUDE columns; an expression is NULL. `signals::btree_indexes` reads them
 -- for two questions: which indexes of `event` the pass and the doctor can count on
--- (`EventIndexes`), and whether `videos` or `users` has a valid one led by `id` (`by_ids`).
+-- (`EventIndexes`), and whether `videos` or `users` has a valid one led by `id` (`lookup`).
 SELECT i.indisvalid,
        ARRAY(SELECT a.attname::pg_catalog.text
              FROM pg_catalog.unnest(i.indkey::pg_catalog.int2[]) WITH ORDINALITY AS k(attnum, pos)

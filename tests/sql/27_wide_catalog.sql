@@ -1,5 +1,6 @@
 -- Scenario group: a catalog much wider than the window's events (issue 15). The pass then looks
--- up only the videos with an event in the window (one probe each) instead of reading all of
+-- up only the videos with an event in the window (one probe each, or one range scan of their
+-- span when they are dense) instead of reading all of
 -- `videos`; it reads the whole table when the table has no more rows than the window has events
 -- (planner statistics, so the tables are ANALYZEd here), or when `event` has no index leading
 -- with ts. Every path must give the same numbers, and the lookup path must not scan `videos`
@@ -24,7 +25,7 @@
 -- -> 1.0. Creator units: 1: 1.015714286 * 80.697202318 = 81.965301212; 2: 1.10 * 6.959585481 =
 -- 7.655544029.
 BEGIN;
-SELECT plan(18);
+SELECT plan(20);
 \ir ../common/app_tables.sql
 
 INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, likely_bot) VALUES
@@ -95,6 +96,18 @@ SELECT results_eq('SELECT * FROM pg_temp.videos_0820()', 'SELECT * FROM lookup_v
     'the same with the caller''s enable_seqscan = off');
 SELECT is(current_setting('enable_seqscan'), 'off', 'and the caller''s own setting is kept');
 SET LOCAL enable_seqscan = on;
+
+-- ---- dense active ids: one range scan of their span, rows outside the ids dropped ----
+-- Video 99's events move to video 6 (no row either), and an idle video 5 sits inside the span
+-- 1..6 of the window's ids: the range reads it, the reader drops it. Same numbers.
+SAVEPOINT dense_ids;
+UPDATE public.event SET video_id = 6 WHERE video_id = 99;
+INSERT INTO public.videos (id, creator_id, created_at) VALUES (5, 3, '2025-08-19 00:00:00+00');
+SELECT results_eq('SELECT * FROM pg_temp.videos_0820()', 'SELECT * FROM lookup_videos',
+    'dense video ids (a range of their span): the same video units');
+SELECT results_eq('SELECT * FROM pg_temp.august()', 'SELECT * FROM lookup_august',
+    'dense video ids: the same August preview');
+ROLLBACK TO SAVEPOINT dense_ids;
 
 -- ---- the lookup path without an index on id: the id lists stay constants ----
 -- (With a primary key, above, they are hidden from the planner; without one the tables are
