@@ -96,16 +96,26 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
         remaining_weight += times_weight(i, 1);
     }
     // Candidates for the cap in order of cap/units ascending (compared exactly), ties by id.
-    let mut candidates: Vec<(usize, u64)> =
-        claims.iter().enumerate().filter_map(|(i, c)| c.cap_cents.map(|cap| (i, cap as u64))).collect();
-    candidates.sort_by(|&(a, cap_a), &(b, cap_b)| {
-        // cap_a / units_a  vs  cap_b / units_b  <=>  cap_a·units_b  vs  cap_b·units_a
-        let lhs = u128::from(cap_a) * u128::from(exact[b].mant);
-        let rhs = u128::from(cap_b) * u128::from(exact[a].mant);
-        cmp_scaled(lhs, exact[b].exp, rhs, exact[a].exp).then(claims[a].creator_id.cmp(&claims[b].creator_id))
+    // Each carries a float estimate of its ratio, which decides most comparisons; close ones
+    // are compared exactly (on 370k creators the sort took most of the allocation's time).
+    let mut candidates: Vec<(f64, usize, u64)> = claims
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.cap_cents.map(|cap| (cap as f64 / c.units, i, cap as u64)))
+        .collect();
+    // The ids are distinct, so the order is total and an unstable sort gives the same one.
+    candidates.sort_unstable_by(|&(ra, a, cap_a), &(rb, b, cap_b)| {
+        clearly_ordered(ra, rb)
+            .unwrap_or_else(|| {
+                // cap_a / units_a  vs  cap_b / units_b  <=>  cap_a·units_b  vs  cap_b·units_a
+                let lhs = u128::from(cap_a) * u128::from(exact[b].mant);
+                let rhs = u128::from(cap_b) * u128::from(exact[a].mant);
+                cmp_scaled(lhs, exact[b].exp, rhs, exact[a].exp)
+            })
+            .then(claims[a].creator_id.cmp(&claims[b].creator_id))
     });
     let mut capped = vec![false; n];
-    for &(i, cap) in &candidates {
+    for &(_, i, cap) in &candidates {
         // Capped iff its proportional share R·w/W strictly exceeds its cap (cap 0: always).
         // Once one creator is not capped, no later one is (its ratio is at least as large and
         // R/W no longer changes), so the walk stops there.
@@ -121,7 +131,10 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
 
     // Cents. Capped: exactly the cap. The others share R by largest remainder.
     let mut amount = vec![0u64; n];
-    let mut rest: Vec<(usize, BigUint)> = Vec::new();
+    // Each remainder carries its top 64 bits below W's top bit, which decide most
+    // comparisons (all remainders are below W); equal ones are compared whole.
+    let top_shift = remaining_weight.bits().saturating_sub(64);
+    let mut rest: Vec<(u64, usize, BigUint)> = Vec::new();
     let mut floors: u64 = 0;
     for i in 0..n {
         if capped[i] {
@@ -131,16 +144,17 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
             let (floor, rem) = div_rem(&times_weight(i, remaining), &remaining_weight);
             amount[i] = floor;
             floors += floor;
-            rest.push((i, rem));
+            rest.push((bits_from(&rem, top_shift), i, rem));
         }
     }
     // Σ floor <= Σ R·w/W = R.
     let leftover = remaining - floors;
     if leftover > 0 {
-        rest.sort_by(|&(a, ref rem_a), &(b, ref rem_b)| {
-            rem_b.cmp(rem_a).then(claims[a].creator_id.cmp(&claims[b].creator_id))
+        // Distinct ids: a total order, so an unstable sort gives the same one.
+        rest.sort_unstable_by(|(top_a, a, rem_a), (top_b, b, rem_b)| {
+            top_b.cmp(top_a).then_with(|| rem_b.cmp(rem_a)).then(claims[*a].creator_id.cmp(&claims[*b].creator_id))
         });
-        let ranked: Vec<usize> = rest.iter().map(|&(i, _)| i).collect();
+        let ranked: Vec<usize> = rest.iter().map(|&(_, i, _)| i).collect();
         // Whatever cannot be placed stays unallocated; this never happens (see hand_out).
         hand_out(&ranked, claims, &mut amount, leftover);
     }
@@ -279,6 +293,38 @@ fn cmp_scaled(x: u128, ex: i32, y: u128, ey: i32) -> Ordering {
         (x << (ex - ey) as u32).cmp(&y)
     } else {
         x.cmp(&(y << (ey - ex) as u32))
+    }
+}
+
+/// The order of two ratio estimates `ra`, `rb` (each `cap as f64 / units`, so within a
+/// relative 2^-52 of its exact ratio) when they are far enough apart to decide it: both
+/// normal and one at least a relative 2^-48 above the other. `None` otherwise (zero caps,
+/// overflow, subnormals, near ties): then the exact comparison decides.
+fn clearly_ordered(ra: f64, rb: f64) -> Option<Ordering> {
+    const MARGIN: f64 = 1.0 + 1.0 / (1u64 << 48) as f64;
+    if !(ra.is_normal() && rb.is_normal()) {
+        return None;
+    }
+    if ra * MARGIN < rb {
+        Some(Ordering::Less)
+    } else if rb * MARGIN < ra {
+        Some(Ordering::Greater)
+    } else {
+        None
+    }
+}
+
+/// `x >> shift`, truncated to 64 bits (for `x < 2^(shift + 64)` that is all of it), read
+/// from its digits without allocating.
+fn bits_from(x: &BigUint, shift: u64) -> u64 {
+    let (word, bit) = ((shift / 64) as usize, (shift % 64) as u32);
+    let mut digits = x.iter_u64_digits().skip(word);
+    let lo = digits.next().unwrap_or(0);
+    let hi = digits.next().unwrap_or(0);
+    if bit == 0 {
+        lo
+    } else {
+        (lo >> bit) | (hi << (64 - bit))
     }
 }
 
@@ -798,6 +844,31 @@ mod tests {
         let b = BigUint::from(12345u32) << 70u32;
         let c = &b * 999_999_999_999u64 + BigUint::from(777u32);
         assert_eq!(div_rem(&c, &b), (999_999_999_999, BigUint::from(777u32)));
+        // The top bits of a remainder, across digit edges.
+        let x = (BigUint::from(0xdead_beef_u64) << 100u32) + BigUint::from(5u32);
+        assert_eq!(bits_from(&x, 0), 5);
+        assert_eq!(bits_from(&x, 100), 0xdead_beef);
+        assert_eq!(bits_from(&x, 68), 0xdead_beef_u64 << 32);
+        assert_eq!(bits_from(&x, 64), 0xdead_beef_u64 << 36);
+        assert_eq!(bits_from(&x, 200), 0);
+        assert_eq!(bits_from(&BigUint::ZERO, 3), 0);
+        // Float estimates decide only when clearly apart, and never for zero, overflow or
+        // subnormals; a near tie goes to the exact comparison.
+        assert_eq!(clearly_ordered(1.0, 2.0), Some(Ordering::Less));
+        assert_eq!(clearly_ordered(2.0, 1.0), Some(Ordering::Greater));
+        assert_eq!(clearly_ordered(1.0, 1.0 + f64::EPSILON * 8.0), None);
+        assert_eq!(clearly_ordered(0.0, 1.0), None);
+        assert_eq!(clearly_ordered(f64::INFINITY, 1.0), None);
+        assert_eq!(clearly_ordered(f64::MIN_POSITIVE / 4.0, 1.0), None);
+        // Caps a float cannot tell apart (above 2^53, units equal): the exact order caps
+        // creator 2 (cap big) first, with a share of big + 2/3. Then the share is big + 1,
+        // not above creator 1's cap, so the walk stops. Taken in id order, creator 1 would
+        // stop the walk at once and creator 2 would get more than its cap.
+        let big = (1i64 << 60) + 1;
+        let claims = [claim(1, 1.0, Some(big + 1)), claim(2, 1.0, Some(big)), claim(3, 1.0, None)];
+        assert_eq!((big + 1) as f64, big as f64);
+        let a = run(3 * big + 2, &claims);
+        assert_eq!(summary(&a), vec![(1, big + 1, false), (2, big, true), (3, big + 1, false)]);
     }
 
     // ---- properties
