@@ -207,7 +207,7 @@ fn work(
 
 /// Runs `f` (which starts a thread) with every signal blocked on this thread, so the new
 /// thread inherits a full mask; this thread's mask is restored afterwards.
-fn with_signals_blocked<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn with_signals_blocked<T>(f: impl FnOnce() -> T) -> T {
     // SAFETY: sigset_t is plain data initialised by sigfillset; pthread_sigmask only changes
     // this thread's mask, and we restore the previous one.
     unsafe {

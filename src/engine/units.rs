@@ -201,25 +201,82 @@ pub struct DayUnits {
 }
 
 /// Computes the units of every day of the period, in day order, handing each day to `sink`
-/// (which may stop early with an error, e.g. on a query cancel).
+/// (which may stop early with an error, e.g. on a query cancel). The sink runs on the
+/// calling thread; the days themselves are computed on two threads when there are several
+/// (every other day on a worker): on W's month of 1.5M cohort rows they took 0.5 s on one.
+/// Each day's units depend only on that day's rows, so the results are the same.
 pub fn for_each_day<E>(
     cfg: &Config,
     signals: &mut PeriodSignals,
     mut sink: impl FnMut(DayUnits) -> Result<(), E>,
 ) -> Result<(), E> {
-    signals.video_days.sort_unstable_by_key(|v| (v.day, v.video_id));
+    // The pass hands its rows over a day at a time; any other order is sorted by day here.
+    if !signals.video_days.is_sorted_by_key(|v| v.day) {
+        signals.video_days.sort_unstable_by_key(|v| v.day);
+    }
     let early: FxHashMap<i64, f64> = signals.early.iter().map(|(id, e)| (*id, early_mult(cfg, Some(e)))).collect();
-    let empty_window = WindowCounts::default();
-    for cohort in signals.video_days.chunk_by(|a, b| a.day == b.day) {
+    let PeriodSignals { video_days, creators, windows, .. } = signals;
+    let (creators, windows) = (&*creators, &*windows);
+    let day_units = |cohort: &mut [VideoDay]| -> DayUnits {
+        cohort.sort_unstable_by_key(|v| v.video_id);
         let day = cohort[0].day;
         let videos = video_units(cfg, cohort, &early);
-        let creators = creator_units(cfg, &videos, |c| {
-            let w = signals.windows.get(&(c, day)).unwrap_or(&empty_window);
-            (signals.creators.get(&c), *w)
-        });
-        sink(DayUnits { day, videos, creators })?;
-    }
-    Ok(())
+        let creators =
+            creator_units(cfg, &videos, |c| (creators.get(&c), windows.get(&(c, day)).copied().unwrap_or_default()));
+        DayUnits { day, videos, creators }
+    };
+    let days: Vec<&mut [VideoDay]> = video_days.chunk_by_mut(|a, b| a.day == b.day).collect();
+    let n = days.len();
+    std::thread::scope(|scope| {
+        // The worker gets the odd days (k = 1, 3, ...) once it runs, and sends their units
+        // back in order, one in flight: at most three days' units exist at once.
+        let (work_tx, work_rx) = std::sync::mpsc::channel::<&mut [VideoDay]>();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<DayUnits>(1);
+        let day_units = &day_units;
+        let worker = (n > 1)
+            .then(|| {
+                crate::engine::pipeline::with_signals_blocked(|| {
+                    std::thread::Builder::new().name("revenue_split units".into()).spawn_scoped(scope, move || {
+                        for d in work_rx {
+                            // The receiver is gone when the sink stopped early: stop too.
+                            if tx.send(day_units(d)).is_err() {
+                                return;
+                            }
+                        }
+                    })
+                })
+                .ok()
+            })
+            .flatten();
+        let mut here = Vec::with_capacity(n);
+        for (k, d) in days.into_iter().enumerate() {
+            match (&worker, k % 2 == 1) {
+                // A worker that already panicked has dropped its receiver: `recv` below reports it.
+                (Some(_), true) => drop(work_tx.send(d)),
+                _ => here.push(d),
+            }
+        }
+        drop(work_tx);
+        let mut here = here.into_iter();
+        let threaded = worker.is_some();
+        let mut worker = worker;
+        for k in 0..n {
+            let d = if threaded && k % 2 == 1 {
+                match rx.recv() {
+                    Ok(d) => d,
+                    // The worker sends every day it gets, so it stopped by panicking.
+                    Err(_) => match worker.take().map(|h| h.join()) {
+                        Some(Err(panic)) => std::panic::resume_unwind(panic),
+                        _ => unreachable!("the units worker stopped without its days"),
+                    },
+                }
+            } else {
+                day_units(here.next().expect("a day for each k not sent to the worker"))
+            };
+            sink(d)?;
+        }
+        Ok(())
+    })
 }
 
 /// Video units of one day's cohort (SPEC §3), in the order of `cohort`.
