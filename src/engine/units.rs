@@ -453,6 +453,64 @@ mod tests {
         assert_eq!(parse_trust_score("garbage"), None);
     }
 
+    #[test]
+    fn days_on_two_threads_match_one_day_at_a_time() {
+        let cfg = Config::default();
+        let mut x: u64 = 5;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        // 9 days (an odd count), 40 videos of 7 creators, shuffled across days.
+        let mut rows: Vec<VideoDay> = Vec::new();
+        for day in 0..9u32 {
+            for video in 0..40i64 {
+                if next(3) > 0 {
+                    let v = next(50) as i64 + 1;
+                    rows.push(vd(video, video % 7, day, v, next(v as u64) as i64, next(3) as i64, next(2) as i64));
+                }
+            }
+        }
+        let mut shuffled = rows.clone();
+        for i in (1..shuffled.len()).rev() {
+            shuffled.swap(i, next(i as u64 + 1) as usize);
+        }
+        let mut s = PeriodSignals { video_days: shuffled, ..Default::default() };
+        s.early.insert(3, EarlyViews { views: 10, uniq_devices: 9, uniq_ips: 9 });
+        s.creators.insert(2, Creator { kyc_level: Some(1), trust_score: Some(80.0), likely_bot: false });
+        s.windows.insert((4, 5), WindowCounts { views: 9, likes: 3, comments: 1, uniq_devices: 2, uniq_ips: 2 });
+        // One day at a time, in order, by the per-day functions.
+        let early: FxHashMap<i64, f64> = s.early.iter().map(|(id, e)| (*id, early_mult(&cfg, Some(e)))).collect();
+        let mut want = Vec::new();
+        for day in 0..9u32 {
+            let mut cohort: Vec<VideoDay> = rows.iter().filter(|r| r.day == day).copied().collect();
+            cohort.sort_by_key(|r| r.video_id);
+            let videos = video_units(&cfg, &cohort, &early);
+            let creators = creator_units(&cfg, &videos, |c| {
+                (s.creators.get(&c), s.windows.get(&(c, day)).copied().unwrap_or_default())
+            });
+            want.push(DayUnits { day, videos, creators });
+        }
+        let mut got = Vec::new();
+        for_each_day(&cfg, &mut s, |d| -> Result<(), ()> {
+            got.push(d);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(got, want);
+        // A sink that stops at the fourth day: no day after it is handed over.
+        let mut seen = Vec::new();
+        let stopped = for_each_day(&cfg, &mut s, |d| {
+            seen.push(d.day);
+            if d.day == 3 {
+                Err("cancelled")
+            } else {
+                Ok(())
+            }
+        });
+        assert_eq!((stopped, seen), (Err("cancelled"), vec![0, 1, 2, 3]));
+    }
+
     fn vd(video_id: i64, creator_id: i64, day: u32, views: i64, likes: i64, comments: i64, shares: i64) -> VideoDay {
         VideoDay {
             video_id,
