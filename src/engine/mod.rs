@@ -12,3 +12,14 @@ pub(crate) mod signals;
 pub mod stream;
 pub mod units;
 pub mod window;
+
+/// A deterministic pseudo-random stream for tests (an LCG): each call gives a number below
+/// its argument.
+#[cfg(test)]
+pub(crate) fn test_rng(seed: u64) -> impl FnMut(u64) -> u64 {
+    let mut x = seed;
+    move |m| {
+        x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (x >> 33) % m
+    }
+}

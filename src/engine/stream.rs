@@ -92,18 +92,12 @@ impl VideoInfo {
 pub fn sorted_distinct(mut ids: Vec<i64>) -> Vec<i64> {
     let (Some(&min), Some(&max)) = (ids.iter().min(), ids.iter().max()) else { return ids };
     let range = i128::from(max) - i128::from(min) + 1;
-    let bitmap = (range <= 64 * ids.len() as i128)
-        .then(|| filled_vec(((range - 1) >> 6) as usize + 1, 0u64, "the ids' bitmap").ok())
-        .flatten();
-    let Some(mut bits) = bitmap else {
+    let bitmap = (range <= 64 * ids.len() as i128).then(|| bitmap_of(&ids, min, range)).flatten();
+    let Some(bits) = bitmap else {
         ids.sort_unstable();
         ids.dedup();
         return ids;
     };
-    for &id in &ids {
-        let o = id.wrapping_sub(min) as u64; // < range: fits
-        bits[(o >> 6) as usize] |= 1 << (o & 63);
-    }
     // The distinct ids are no more than the list: it is reused in place.
     ids.clear();
     for (word, &b) in bits.iter().enumerate() {
@@ -115,6 +109,17 @@ pub fn sorted_distinct(mut ids: Vec<i64>) -> Vec<i64> {
         }
     }
     ids
+}
+
+/// `ids` marked in a bitmap of `lo..lo + span` (every id lies in it), or `None` when the
+/// bitmap is refused.
+fn bitmap_of(ids: &[i64], lo: i64, span: i128) -> Option<Vec<u64>> {
+    let mut bits = filled_vec(((span - 1) >> 6) as usize + 1, 0u64, "the ids' bitmap").ok()?;
+    for &id in ids {
+        let o = id.wrapping_sub(lo) as u64; // < span: fits
+        bits[(o >> 6) as usize] |= 1 << (o & 63);
+    }
+    Some(bits)
 }
 
 /// The span of a lookup's ids, read as one index range scan instead of one probe an id, when
@@ -143,11 +148,7 @@ impl IdSpan {
         if span > SPAN_PER_ID * ids.len() as i128 {
             return None;
         }
-        let mut bits = filled_vec(((span - 1) >> 6) as usize + 1, 0u64, "the ids' bitmap").ok()?;
-        for &id in ids {
-            let o = id.wrapping_sub(lo) as u64; // < span: fits
-            bits[(o >> 6) as usize] |= 1 << (o & 63);
-        }
+        let bits = bitmap_of(ids, lo, span)?;
         let distinct: u64 = bits.iter().map(|b| u64::from(b.count_ones())).sum();
         (span <= SPAN_PER_ID * i128::from(distinct)).then_some(IdSpan { lo, hi, bits })
     }
@@ -918,11 +919,7 @@ mod tests {
             v.dedup();
             v
         };
-        let mut x: u64 = 7;
-        let mut next = |m: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut next = crate::engine::test_rng(7);
         // Dense (bitmap), word edges, negative ids, extremes of i64 (sort), empty, one id.
         let dense: Vec<i64> = (0..10_000).map(|_| next(3_000) as i64 - 1_000).collect();
         let cases: Vec<Vec<i64>> = vec![
@@ -950,11 +947,7 @@ mod tests {
 
     #[test]
     fn an_id_span_holds_exactly_its_ids() {
-        let mut x: u64 = 11;
-        let mut next = |m: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut next = crate::engine::test_rng(11);
         let dense: Vec<i64> = (0..3_000).map(|_| next(4_000) as i64 - 2_000).collect();
         let cases: Vec<Vec<i64>> = vec![
             dense,

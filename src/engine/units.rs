@@ -233,7 +233,7 @@ pub fn for_each_day<E>(
         let (work_tx, work_rx) = std::sync::mpsc::channel::<&mut [VideoDay]>();
         let (tx, rx) = std::sync::mpsc::sync_channel::<DayUnits>(1);
         let day_units = &day_units;
-        let worker = (n > 1)
+        let mut worker = (n > 1)
             .then(|| {
                 crate::engine::pipeline::with_signals_blocked(|| {
                     std::thread::Builder::new().name("revenue_split units".into()).spawn_scoped(scope, move || {
@@ -250,18 +250,17 @@ pub fn for_each_day<E>(
             .flatten();
         let mut here = Vec::with_capacity(n);
         for (k, d) in days.into_iter().enumerate() {
-            match (&worker, k % 2 == 1) {
+            if worker.is_some() && k % 2 == 1 {
                 // A worker that already panicked has dropped its receiver: `recv` below reports it.
-                (Some(_), true) => drop(work_tx.send(d)),
-                _ => here.push(d),
+                drop(work_tx.send(d));
+            } else {
+                here.push(d);
             }
         }
         drop(work_tx);
         let mut here = here.into_iter();
-        let threaded = worker.is_some();
-        let mut worker = worker;
         for k in 0..n {
-            let d = if threaded && k % 2 == 1 {
+            let d = if worker.is_some() && k % 2 == 1 {
                 match rx.recv() {
                     Ok(d) => d,
                     // The worker sends every day it gets, so it stopped by panicking.
@@ -456,11 +455,7 @@ mod tests {
     #[test]
     fn days_on_two_threads_match_one_day_at_a_time() {
         let cfg = Config::default();
-        let mut x: u64 = 5;
-        let mut next = |m: u64| {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            (x >> 33) % m
-        };
+        let mut next = crate::engine::test_rng(5);
         // 9 days (an odd count), 40 videos of 7 creators, shuffled across days.
         let mut rows: Vec<VideoDay> = Vec::new();
         for day in 0..9u32 {
