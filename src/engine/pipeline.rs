@@ -17,7 +17,7 @@ use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, SyncSender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use crate::engine::stream::{Accumulator, Event, Resolver, Tallies};
+use crate::engine::stream::{Accumulator, Cohort, Event, Resolver, Tallies};
 use crate::engine::units::PeriodSignals;
 use crate::engine::window::PassError;
 
@@ -29,7 +29,7 @@ const BATCH: usize = 4096;
 /// (with 4, the backend stalled at each day's end and a day's units took 12% longer).
 const IN_FLIGHT: usize = 64;
 
-type Output = (PeriodSignals, Vec<(i64, i64)>);
+type Output = PeriodSignals;
 
 /// An event pass, on a worker thread when one could be started.
 pub struct Pass {
@@ -41,7 +41,7 @@ pub struct Pass {
 
 enum Mode {
     Inline(Box<Accumulator>),
-    Worker(Worker),
+    Worker(Box<Worker>),
 }
 
 struct Worker {
@@ -100,14 +100,14 @@ impl Pass {
             return Pass::inline(Accumulator::join(videos, returned.0));
         }
         Pass {
-            mode: Some(Mode::Worker(Worker {
+            mode: Some(Mode::Worker(Box::new(Worker {
                 videos,
                 abandon,
                 batch: Vec::with_capacity(BATCH),
                 tx: Some(tx),
                 spare,
                 handle: Some(handle),
-            })),
+            }))),
             failed: None,
         }
     }
@@ -156,18 +156,39 @@ impl Pass {
         }
     }
 
-    /// Ends the pass: the signals and the cohort videos whose early window lies outside it.
-    pub fn finish(mut self) -> Result<Output, PassError> {
-        match self.mode.take() {
-            Some(Mode::Inline(acc)) => Ok(acc.finish()?),
-            Some(Mode::Worker(mut w)) => {
-                if let Some(tx) = &w.tx {
+    /// Ends the input, after the last `add`: the worker gets the last batch and the closed
+    /// channel, and works off its queue and closes the last day while the caller goes on.
+    /// Returns the pass to finish, and what the reader knows of the cohort (see
+    /// `stream::Resolver::cohort`; empty once the worker has failed, and `finish` says why),
+    /// whose early windows and creators the caller can read meanwhile: the worker's last
+    /// 0.2 s on L's day units and on W's month.
+    pub fn end(mut self) -> (Ending, Cohort) {
+        let cohort = match &mut self.mode {
+            Some(Mode::Inline(acc)) => acc.cohort(),
+            Some(Mode::Worker(w)) => {
+                if let Some(tx) = w.tx.take() {
                     // A failed send means the worker already stopped; join tells why.
                     let _ = tx.send(std::mem::take(&mut w.batch));
                 }
-                w.join()
+                w.videos.cohort()
             }
-            None => Err(self.failure()),
+            None => Cohort::default(),
+        };
+        (Ending(self), cohort)
+    }
+}
+
+/// A pass whose input has ended ([`Pass::end`]). Dropping it abandons the pass as dropping a
+/// [`Pass`] does (the worker, its channel closed, still closes its last day first).
+pub struct Ending(Pass);
+
+impl Ending {
+    /// The signals, without the early windows outside the pass and the creators.
+    pub fn finish(mut self) -> Result<Output, PassError> {
+        match self.0.mode.take() {
+            Some(Mode::Inline(acc)) => Ok(acc.finish()?.0),
+            Some(Mode::Worker(mut w)) => w.join(),
+            None => Err(self.0.failure()),
         }
     }
 }
@@ -228,8 +249,10 @@ mod tests {
     use super::*;
     use crate::engine::stream::{key_hash, EventType, VideoInfo, DAY_US};
 
+    /// Every third video launched ten days before the pass: its early window is outside it.
     fn acc() -> Accumulator {
-        let videos = (1..=50).map(|v| (v, VideoInfo::new(Some(v % 7), Some(v * 1_000_000)))).collect();
+        let launch = |v: i64| v * 1_000_000 - if v % 3 == 0 { 10 * DAY_US } else { 0 };
+        let videos = (1..=50).map(|v| (v, VideoInfo::new(Some(v % 7), Some(launch(v))))).collect();
         Accumulator::new(0, 3, 7_200_000_000, videos).unwrap()
     }
 
@@ -247,11 +270,14 @@ mod tests {
             .collect()
     }
 
-    fn run(threaded: bool, evs: &[Event]) -> Result<Output, PassError> {
+    /// The signals and the cohort as the reader knows it.
+    type Done = (PeriodSignals, Cohort);
+
+    fn run(threaded: bool, evs: &[Event]) -> Result<Done, PassError> {
         run_with(acc(), threaded, evs)
     }
 
-    fn canonical(mut o: Output) -> String {
+    fn canonical(mut o: Done) -> String {
         o.0.video_days.sort_by_key(|v| (v.day, v.video_id));
         let mut windows: Vec<_> = o.0.windows.into_iter().collect();
         windows.sort_by_key(|w| w.0);
@@ -268,6 +294,9 @@ mod tests {
         let b = canonical(run(false, &evs).unwrap());
         assert_eq!(a, b);
         assert!(a.contains("VideoDay"), "the pass produced cohort rows");
+        let cohort = run(true, &evs).unwrap().1;
+        assert_eq!(cohort.outside.iter().map(|o| o.0).collect::<Vec<_>>(), (3..=48).step_by(3).collect::<Vec<_>>());
+        assert_eq!(cohort.creators, (0..7).collect::<Vec<_>>());
     }
 
     #[test]
@@ -307,12 +336,13 @@ mod tests {
     }
 
     /// Adds `evs` to a pass over `acc`: the first error (from `add` or `finish`), or the output.
-    fn run_with(acc: Accumulator, threaded: bool, evs: &[Event]) -> Result<Output, PassError> {
+    fn run_with(acc: Accumulator, threaded: bool, evs: &[Event]) -> Result<Done, PassError> {
         let mut p = Pass::start(acc, threaded);
         for e in evs {
             p.add(*e)?;
         }
-        p.finish()
+        let (p, cohort) = p.end();
+        Ok((p.finish()?, cohort))
     }
 
     #[test]

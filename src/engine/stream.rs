@@ -45,7 +45,7 @@ impl EventType {
 
 /// What the pass needs of a `videos` row: 24 bytes, not the 40 of two `Option<i64>`s and an
 /// index, since the pass may hold one per row of `videos` (NULLs are told by the index and a
-/// sentinel time).
+/// sentinel time; the flag fits in the padding).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct VideoInfo {
     creator_id: i64,
@@ -56,6 +56,8 @@ pub struct VideoInfo {
     /// is sized by the creators with events in the window, not by every creator of the
     /// catalog.
     creator_index: u32,
+    /// Met on a period day already (then listed in [`Resolver`]'s [`Cohort`]).
+    in_cohort: bool,
 }
 
 /// A video whose creator has no dense index yet.
@@ -72,6 +74,7 @@ impl VideoInfo {
             creator_id: creator_id.unwrap_or(0),
             created_at: created_at.unwrap_or(NO_TIME),
             creator_index: if creator_id.is_some() { UNINDEXED } else { NO_CREATOR },
+            in_cohort: false,
         }
     }
 
@@ -346,6 +349,7 @@ const COHORT: &str = "the cohort rows";
 const WINDOWS: &str = "the creators' window counts";
 const EARLY: &str = "the early-window tallies";
 const OUTSIDE: &str = "the early windows outside the pass";
+const COHORT_CREATORS: &str = "the cohort's creators";
 
 /// The pass over `[window_start, end)`; the period is its last `period_days` days. Two
 /// halves, which `pipeline` runs on two threads: [`Resolver`] joins each event to its video
@@ -370,9 +374,12 @@ impl Accumulator {
         Ok(Accumulator {
             videos: Resolver {
                 window_start,
+                period_start: window_start + i64::from(WINDOW_DAYS - 1) * DAY_US,
                 end,
+                early_window_us,
                 videos: VideoTable::new(videos)?,
                 creator_index: FxHashMap::default(),
+                cohort: Cohort::default(),
             },
             tallies: Tallies::new(window_start, end, early_window_us)?,
         })
@@ -387,9 +394,16 @@ impl Accumulator {
         Ok(())
     }
 
-    /// Ends the pass (see [`Tallies::finish`]).
-    pub fn finish(self) -> Result<(PeriodSignals, Vec<(i64, i64)>), AllocError> {
-        self.tallies.finish()
+    /// Ends the pass: the signals (see [`Tallies::finish`]) and what the resolver knows of
+    /// the cohort (see [`Resolver::cohort`]).
+    pub fn finish(mut self) -> Result<(PeriodSignals, Cohort), AllocError> {
+        let cohort = self.videos.cohort();
+        Ok((self.tallies.finish()?, cohort))
+    }
+
+    /// See [`Resolver::cohort`].
+    pub fn cohort(&mut self) -> Cohort {
+        self.videos.cohort()
     }
 
     /// The two halves, to run apart: events go through the resolver, then to the tallies.
@@ -408,10 +422,30 @@ impl Accumulator {
 #[derive(Debug)]
 pub struct Resolver {
     window_start: i64,
+    /// The period's first day (the window's seventh): its videos are the cohort's.
+    period_start: i64,
     end: i64,
+    early_window_us: i64,
     /// Every video the pass may meet, with its creator's dense index once it has an event.
     videos: VideoTable,
     creator_index: FxHashMap<i64, u32>,
+    /// Listed as the events are read, at each video's first event of a period day, rather
+    /// than by the tallies as their days close: the backend then has it all when its read
+    /// ends, and reads the early windows and creators it names while the worker closes the
+    /// last day (`pipeline::Pass::end`).
+    cohort: Cohort,
+}
+
+/// What the pass's reader knows of the period's cohort (the videos with an event on a period
+/// day) once every event is read: what the signals still need from other tables.
+#[derive(Debug, Default, PartialEq)]
+pub struct Cohort {
+    /// The cohort videos whose early window is not inside the pass (launched before it, or too
+    /// close to its end), as (video id, created_at), for the caller to read separately
+    /// (`early::EarlyWindows`).
+    pub outside: Vec<(i64, i64)>,
+    /// The cohort's creators (NULL creator_id excluded), whose `users` rows the caller reads.
+    pub creators: Vec<i64>,
 }
 
 /// The videos the pass joins its events to. Most catalogs number their videos from a
@@ -431,7 +465,8 @@ enum VideoTable {
 
 /// A slot of [`VideoTable::Dense`] that no video has (a creator's dense index never gets
 /// this far: each one holds per-creator state).
-const ABSENT: VideoInfo = VideoInfo { creator_id: 0, created_at: NO_TIME, creator_index: u32::MAX - 2 };
+const ABSENT: VideoInfo =
+    VideoInfo { creator_id: 0, created_at: NO_TIME, creator_index: u32::MAX - 2, in_cohort: false };
 
 impl VideoTable {
     /// Built from the rows as read (`videos.sql`), in any order; a later row of an id replaces
@@ -487,6 +522,19 @@ impl Resolver {
             return Ok(false);
         }
         let Some(info) = self.videos.get_mut(e.video_id) else { return Ok(false) };
+        if e.ts >= self.period_start && !info.in_cohort {
+            info.in_cohort = true;
+            if info.creator_index != NO_CREATOR {
+                room_in_vec(&mut self.cohort.creators, COHORT_CREATORS)?;
+                self.cohort.creators.push(info.creator_id);
+            }
+            if info.created_at != NO_TIME
+                && !early_inside(info.created_at, self.window_start, self.end, self.early_window_us)
+            {
+                room_in_vec(&mut self.cohort.outside, OUTSIDE)?;
+                self.cohort.outside.push((e.video_id, info.created_at));
+            }
+        }
         e.creator = match info.creator_index {
             UNINDEXED => {
                 let i = match self.creator_index.get(&info.creator_id) {
@@ -507,6 +555,22 @@ impl Resolver {
         e.created_at = info.created_at;
         Ok(true)
     }
+
+    /// The cohort as met so far, complete once every event has been resolved: the videos
+    /// outside in id order, each once; the creators sorted and distinct.
+    pub fn cohort(&mut self) -> Cohort {
+        let mut cohort = std::mem::take(&mut self.cohort);
+        cohort.outside.sort_unstable();
+        cohort.creators = sorted_distinct(std::mem::take(&mut cohort.creators));
+        cohort
+    }
+}
+
+/// Whether a video's whole early window lies inside the pass `[window_start, end)` (then the
+/// pass counts it).
+#[inline]
+fn early_inside(created_at: i64, window_start: i64, end: i64, early_window_us: i64) -> bool {
+    created_at >= window_start && created_at.saturating_add(early_window_us) <= end
 }
 
 /// The aggregation of the joined events: a day at a time, in `ts` order.
@@ -535,8 +599,6 @@ pub struct Tallies {
     flushed: Vec<u32>,
     distinct: SlidingDistinct,
     early: FxHashMap<i64, EarlyTally>,
-    /// Cohort videos whose early window is not inside the pass, as (video id, created_at).
-    outside: Vec<(i64, i64)>,
     out: PeriodSignals,
 }
 
@@ -556,14 +618,13 @@ impl Tallies {
             flushed: Vec::new(),
             distinct: SlidingDistinct::new(0)?,
             early: FxHashMap::default(),
-            outside: Vec::new(),
             out: PeriodSignals::default(),
         })
     }
 
     /// Whether a video's whole early window lies inside the pass (then the pass counts it).
     fn early_inside(&self, created_at: i64) -> bool {
-        created_at >= self.window_start && created_at.saturating_add(self.early_window_us) <= self.end
+        early_inside(created_at, self.window_start, self.end, self.early_window_us)
     }
 
     /// Per-creator state for dense index `c` (and any before it), allocated at the creator's
@@ -689,15 +750,10 @@ impl Tallies {
                 }
                 // Every launched cohort video gets an early entry, zero views included: the
                 // SPEC formula applies to it (with early_min_views = 0 it earns the kicker
-                // without early views). Windows outside the pass are read afterwards.
-                if dv.created_at != NO_TIME {
-                    if self.early_inside(dv.created_at) {
-                        room_in_map(&mut self.out.early, EARLY)?;
-                        self.out.early.entry(video).or_default();
-                    } else {
-                        room_in_vec(&mut self.outside, OUTSIDE)?;
-                        self.outside.push((video, dv.created_at));
-                    }
+                // without early views). Windows outside the pass are the resolver's to list.
+                if dv.created_at != NO_TIME && self.early_inside(dv.created_at) {
+                    room_in_map(&mut self.out.early, EARLY)?;
+                    self.out.early.entry(video).or_default();
                 }
                 room_in_vec(&mut self.out.video_days, COHORT)?;
                 self.out.video_days.push(VideoDay {
@@ -742,10 +798,9 @@ impl Tallies {
         self.distinct.prune_after(day)
     }
 
-    /// Ends the pass. Returns the signals (without `creators`) and the cohort videos whose
-    /// early window is not inside the pass, as (video id, created_at), for the caller to look
-    /// up separately (`early::EarlyWindows`).
-    pub fn finish(mut self) -> Result<(PeriodSignals, Vec<(i64, i64)>), AllocError> {
+    /// Ends the pass. Returns the signals, without `creators` and without the early windows
+    /// outside the pass (see [`Cohort`]).
+    pub fn finish(mut self) -> Result<PeriodSignals, AllocError> {
         if let Some(d) = self.cur_day.take() {
             self.flush(d)?;
         }
@@ -753,9 +808,7 @@ impl Tallies {
         for (video, t) in self.early.drain() {
             self.out.early.insert(video, t.counts());
         }
-        self.outside.sort_unstable();
-        self.outside.dedup();
-        Ok((self.out, self.outside))
+        Ok(self.out)
     }
 }
 
@@ -819,7 +872,7 @@ mod tests {
         for e in &events {
             a.add(e).unwrap();
         }
-        let (s, outside) = a.finish().unwrap();
+        let (s, cohort) = a.finish().unwrap();
         let mut vd = s.video_days.clone();
         vd.sort_by_key(|v| v.video_id);
         assert_eq!(vd.len(), 2);
@@ -833,7 +886,9 @@ mod tests {
         // formula still applies to it; nothing is outside.
         assert_eq!(s.early[&3], EarlyViews::default());
         assert!(!s.early.contains_key(&2)); // created_at NULL: no entry
-        assert!(outside.is_empty());
+        assert!(cohort.outside.is_empty());
+        // Creator 10 (video 1); video 3 has none.
+        assert_eq!(cohort.creators, vec![10]);
     }
 
     #[test]
@@ -858,14 +913,27 @@ mod tests {
     #[test]
     fn early_windows_reaching_outside_the_pass_are_reported() {
         let d6 = 6 * DAY_US;
-        // Created before the pass, and two hours before its end.
-        let vids = videos(&[(1, Some(1), Some(-H)), (2, Some(1), Some(7 * DAY_US - H))]);
+        // 1 and 5 created before the pass, 2 two hours before its end; 3 before the pass but
+        // with events only before the period (not in the cohort); 4 with a NULL created_at.
+        let vids = videos(&[
+            (1, Some(1), Some(-H)),
+            (2, Some(1), Some(7 * DAY_US - H)),
+            (3, Some(3), Some(-H)),
+            (4, Some(1), None),
+            (5, Some(2), Some(-2 * H)),
+        ]);
         let mut a = Accumulator::new(0, 1, 2 * H, vids).unwrap();
-        a.add(&ev(1, d6, EventType::View, None, None)).unwrap();
+        a.add(&ev(3, 2 * DAY_US, EventType::View, None, None)).unwrap();
+        a.add(&ev(5, d6, EventType::Like, None, None)).unwrap();
+        a.add(&ev(1, d6 + 1, EventType::View, None, None)).unwrap();
+        a.add(&ev(1, d6 + 2, EventType::View, None, None)).unwrap(); // listed once
+        a.add(&ev(4, d6 + 3, EventType::View, None, None)).unwrap();
         a.add(&ev(2, 7 * DAY_US - H, EventType::View, None, None)).unwrap();
-        let (s, outside) = a.finish().unwrap();
-        assert_eq!(outside, vec![(1, -H), (2, 7 * DAY_US - H)]);
+        let (s, cohort) = a.finish().unwrap();
+        assert_eq!(cohort.outside, vec![(1, -H), (2, 7 * DAY_US - H), (5, -2 * H)]);
         assert!(s.early.is_empty());
+        assert_eq!(s.video_days.len(), 4); // 1, 2, 4 and 5: the cohort
+        assert_eq!(cohort.creators, vec![1, 2]); // not 3, whose video is not in the cohort
     }
 
     #[test]
@@ -1033,14 +1101,16 @@ mod tests {
                 let key = |k: u64| (!k.is_multiple_of(5)).then_some(u128::from(k % 97));
                 a.add(&Event::new(video, i * (8 * DAY_US / 20_000), kind, key(x >> 40), key(x >> 50))).unwrap();
             }
-            let (mut s, mut outside) = a.finish().unwrap();
+            let (mut s, cohort) = a.finish().unwrap();
+            // The reader's cohort creators are the cohort rows' creators.
+            let rows: Vec<i64> = s.video_days.iter().filter_map(|v| v.creator_id).collect();
+            assert_eq!(cohort.creators, sorted_distinct(rows));
             s.video_days.sort_by_key(|v| (v.day, v.video_id));
             let mut windows: Vec<_> = s.windows.into_iter().collect();
             windows.sort_by_key(|w| w.0);
             let mut early: Vec<_> = s.early.into_iter().collect();
             early.sort_by_key(|e| e.0);
-            outside.sort_unstable();
-            (dense, format!("{:?} {:?} {:?} {:?}", s.video_days, windows, early, outside))
+            (dense, format!("{:?} {:?} {:?} {:?}", s.video_days, windows, early, cohort))
         };
         let (dense, a) = run(None);
         let (sparse, b) = run(Some(1 << 40));
