@@ -91,12 +91,17 @@ def parse_mem(d):
         anon = [int(l.split()[1]) / 1024.0 for l in open(os.path.join(d, f"rssanon_{n}.txt"))
                 if l.startswith("RssAnon:")] if os.path.exists(os.path.join(d, f"rssanon_{n}.txt")) else []
         if ("after", "VmHWM") in kv:
+            derived = kv[("after", "VmHWM")] - kv.get(("after", "RssShmem"), 0.0) - kv.get(("after", "RssFile"), 0.0)
             out.append({
                 "hwm": kv[("after", "VmHWM")],
                 "shmem": kv.get(("after", "RssShmem"), 0.0),
                 "shmem_before": kv.get(("before", "RssShmem"), 0.0),
                 "file": kv.get(("after", "RssFile"), 0.0),
-                "private": kv[("after", "VmHWM")] - kv.get(("after", "RssShmem"), 0.0) - kv.get(("after", "RssFile"), 0.0),
+                # VmHWM - RssShmem - RssFile (after the call) falls short when the private peak
+                # comes before the call has touched all of the shared buffers it maps (on W,
+                # those of users and videos): then the sampled RssAnon is the higher, and the
+                # truer, of the two.
+                "private": max(derived, max(anon)) if anon else derived,
                 "anon_peak": max(anon) if anon else None,
             })
     return out
@@ -178,7 +183,8 @@ if mem:
     priv = [m["private"] for m in mem]
     v = statistics.median(priv)
     aim = " (aim 512 MiB: " + ("met)" if max(priv) <= 512 else "missed)") if size == "W" else ""
-    add("preview backend peak private memory (VmHWM - RssShmem - RssFile)", v, "MiB", min(priv), max(priv),
+    add("preview backend peak private memory (the larger of VmHWM - RssShmem - RssFile and sampled RssAnon)",
+        v, "MiB", min(priv), max(priv),
         None, "", "<= 1024 MiB", ("PASS" if max(priv) <= 1024 else "FAIL") + aim)
     hwm = [m["hwm"] for m in mem]
     anon = [m["anon_peak"] for m in mem if m["anon_peak"] is not None]
