@@ -159,9 +159,9 @@ impl Pass {
     /// Ends the input, after the last `add`: the worker gets the last batch and the closed
     /// channel, and works off its queue and closes the last day while the caller goes on.
     /// Returns the pass to finish, and what the reader knows of the cohort (see
-    /// `stream::Resolver::cohort`; empty once the worker has failed, and `finish` says why),
-    /// whose early windows and creators the caller can read meanwhile: the worker's last
-    /// 0.2 s on L's day units and on W's month.
+    /// `stream::Resolver::cohort`; empty when an earlier `add` already failed), whose early
+    /// windows and creators the caller can read meanwhile: the worker's last 0.2 s on L's day
+    /// units and on W's month. A worker that failed unnoticed is reported by `finish`.
     pub fn end(mut self) -> (Ending, Cohort) {
         let cohort = match &mut self.mode {
             Some(Mode::Inline(acc)) => acc.cohort(),
