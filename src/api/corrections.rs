@@ -3,55 +3,71 @@
 use pgrx::datum::Date;
 use pgrx::prelude::*;
 
+use super::srf::materialize;
 use super::{check_day, check_optional_pool, check_payment_type, explicit_month, or_report};
 use crate::period::Period;
 use crate::run::{self, CorrectionPreviewRow, CorrectionRow};
 
 /// What `revenue_split_correct(year, month, pool)` would change, without writing.
-#[pg_extern(stable, parallel_unsafe)]
-#[search_path(pg_catalog, pg_temp)]
+#[pg_extern(sql = r#"
+CREATE FUNCTION "revenue_split_preview_correction"(
+	"year" INT,
+	"month" INT,
+	"pool" bigint DEFAULT NULL
+) RETURNS TABLE (
+	"creator_id" bigint,
+	"earned_cents" bigint,
+	"target_cents" bigint,
+	"delta_cents" bigint,
+	"units" double precision,
+	"kyc_level" INT,
+	"cap_cents" bigint
+)
+STABLE PARALLEL UNSAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'revenue_split_preview_correction_wrapper';
+"#)]
 fn revenue_split_preview_correction(
     year: Option<i32>,
     month: Option<i32>,
-    pool: default!(Option<i64>, "NULL"),
-) -> TableIterator<
-    'static,
-    (
-        name!(creator_id, i64),
-        name!(earned_cents, i64),
-        name!(target_cents, i64),
-        name!(delta_cents, i64),
-        name!(units, f64),
-        name!(kyc_level, Option<i32>),
-        name!(cap_cents, Option<i64>),
-    ),
-> {
+    pool: Option<i64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) {
     let rows = or_report(
         explicit_month(year, month).and_then(|period| run::preview_correction(&period, "", check_optional_pool(pool)?)),
         function_name!(),
     );
-    TableIterator::new(rows.into_iter().map(preview_row))
+    // SAFETY: fcinfo is this call's.
+    unsafe { materialize(fcinfo, rows.into_iter().map(preview_row)) }
 }
 
 /// What `revenue_split_correct_day(day, payment_type, pool)` would change, without writing.
-#[pg_extern(stable, parallel_unsafe)]
-#[search_path(pg_catalog, pg_temp)]
+#[pg_extern(sql = r#"
+CREATE FUNCTION "revenue_split_preview_correction_day"(
+	"day" date,
+	"payment_type" TEXT DEFAULT 'revenue_split',
+	"pool" bigint DEFAULT NULL
+) RETURNS TABLE (
+	"creator_id" bigint,
+	"earned_cents" bigint,
+	"target_cents" bigint,
+	"delta_cents" bigint,
+	"units" double precision,
+	"kyc_level" INT,
+	"cap_cents" bigint
+)
+STABLE PARALLEL UNSAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'revenue_split_preview_correction_day_wrapper';
+"#)]
 fn revenue_split_preview_correction_day(
     day: Option<Date>,
-    payment_type: default!(Option<String>, "'revenue_split'"),
-    pool: default!(Option<i64>, "NULL"),
-) -> TableIterator<
-    'static,
-    (
-        name!(creator_id, i64),
-        name!(earned_cents, i64),
-        name!(target_cents, i64),
-        name!(delta_cents, i64),
-        name!(units, f64),
-        name!(kyc_level, Option<i32>),
-        name!(cap_cents, Option<i64>),
-    ),
-> {
+    payment_type: Option<String>,
+    pool: Option<i64>,
+    fcinfo: pg_sys::FunctionCallInfo,
+) {
     let rows = or_report(
         check_day(day).and_then(|d| {
             let payment_type = check_payment_type(payment_type)?;
@@ -59,7 +75,8 @@ fn revenue_split_preview_correction_day(
         }),
         function_name!(),
     );
-    TableIterator::new(rows.into_iter().map(preview_row))
+    // SAFETY: fcinfo is this call's.
+    unsafe { materialize(fcinfo, rows.into_iter().map(preview_row)) }
 }
 
 /// Corrects a committed month (SPEC §9): books the difference between what it earned and

@@ -14,6 +14,7 @@ mod adopt;
 mod corrections;
 mod doctor;
 mod payouts;
+mod srf;
 mod statements;
 mod units;
 

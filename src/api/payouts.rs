@@ -3,6 +3,7 @@
 use pgrx::datum::Date;
 use pgrx::prelude::*;
 
+use super::srf::materialize;
 use super::{check_day, check_payment_type, check_pool, month_period, or_report};
 use crate::money::ledger::RunRow;
 use crate::period::Period;
@@ -10,54 +11,60 @@ use crate::run::{self, PreviewRow};
 
 /// The monthly allocation a commit would make (SPEC §5), and what it would pay now (§9),
 /// without writing.
-#[pg_extern(stable, parallel_unsafe)]
-#[search_path(pg_catalog, pg_temp)]
-fn revenue_split_preview(
-    pool: Option<i64>,
-    year: default!(Option<i32>, "NULL"),
-    month: default!(Option<i32>, "NULL"),
-) -> TableIterator<
-    'static,
-    (
-        name!(creator_id, i64),
-        name!(units, f64),
-        name!(kyc_level, Option<i32>),
-        name!(cap_cents, Option<i64>),
-        name!(amount_cents, i64),
-        name!(capped, bool),
-        name!(paid_cents, i64),
-        name!(owed_after_cents, i64),
-    ),
-> {
+#[pg_extern(sql = r#"
+CREATE FUNCTION "revenue_split_preview"(
+	"pool" bigint,
+	"year" INT DEFAULT NULL,
+	"month" INT DEFAULT NULL
+) RETURNS TABLE (
+	"creator_id" bigint,
+	"units" double precision,
+	"kyc_level" INT,
+	"cap_cents" bigint,
+	"amount_cents" bigint,
+	"capped" bool,
+	"paid_cents" bigint,
+	"owed_after_cents" bigint
+)
+STABLE PARALLEL UNSAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'revenue_split_preview_wrapper';
+"#)]
+fn revenue_split_preview(pool: Option<i64>, year: Option<i32>, month: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) {
     let rows =
         or_report(check_pool(pool).and_then(|pool| run::preview(&month_period(year, month)?, pool)), function_name!());
-    TableIterator::new(rows.into_iter().map(preview_row))
+    // SAFETY: fcinfo is this call's.
+    unsafe { materialize(fcinfo, rows.into_iter().map(preview_row)) }
 }
 
 /// The daily allocation `revenue_split_run` would make, without writing.
-#[pg_extern(stable, parallel_unsafe)]
-#[search_path(pg_catalog, pg_temp)]
-fn revenue_split_preview_day(
-    pool: Option<i64>,
-    day: Option<Date>,
-) -> TableIterator<
-    'static,
-    (
-        name!(creator_id, i64),
-        name!(units, f64),
-        name!(kyc_level, Option<i32>),
-        name!(cap_cents, Option<i64>),
-        name!(amount_cents, i64),
-        name!(capped, bool),
-        name!(paid_cents, i64),
-        name!(owed_after_cents, i64),
-    ),
-> {
+#[pg_extern(sql = r#"
+CREATE FUNCTION "revenue_split_preview_day"(
+	"pool" bigint,
+	"day" date
+) RETURNS TABLE (
+	"creator_id" bigint,
+	"units" double precision,
+	"kyc_level" INT,
+	"cap_cents" bigint,
+	"amount_cents" bigint,
+	"capped" bool,
+	"paid_cents" bigint,
+	"owed_after_cents" bigint
+)
+STABLE PARALLEL UNSAFE
+SET search_path TO pg_catalog, pg_temp
+LANGUAGE c
+AS 'MODULE_PATHNAME', 'revenue_split_preview_day_wrapper';
+"#)]
+fn revenue_split_preview_day(pool: Option<i64>, day: Option<Date>, fcinfo: pg_sys::FunctionCallInfo) {
     let rows = or_report(
         check_pool(pool).and_then(|pool| run::preview(&Period::day(check_day(day)?), pool)),
         function_name!(),
     );
-    TableIterator::new(rows.into_iter().map(preview_row))
+    // SAFETY: fcinfo is this call's.
+    unsafe { materialize(fcinfo, rows.into_iter().map(preview_row)) }
 }
 
 /// Commits the monthly payout exactly once (SPEC §6).

@@ -22,7 +22,7 @@
 --   the edges of the accepted years: 13 -> 1: 10 views on 0001-01-01 and 10 on 0001-01-07,
 --                                    14 -> 1: 10 views on 9999-12-31
 BEGIN;
-SELECT plan(38);
+SELECT plan(44);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -261,6 +261,37 @@ SELECT results_eq(
     $$SELECT creator_id, round(units::numeric, 9), amount_cents FROM revenue_split_preview(100, 9999, 12)$$,
     $$VALUES (1::bigint, 10.1::numeric, 100::bigint)$$,
     'preview of December 9999 (last accepted month): its events count');
+
+-- ---- calling contexts ----
+-- The functions return their rows in one tuplestore (materialize mode, src/api/srf.rs): in
+-- FROM, in a select list, called again for each row of a lateral join (above), read by a
+-- scrollable cursor and by PL/pgSQL, the rows are the same. 2025-03-11, pool 100: 4 -> 34, 5 -> 33, 6 -> 33.
+SELECT results_eq(
+    $$SELECT (r).creator_id, (r).amount_cents FROM (SELECT revenue_split_preview_day(100, '2025-03-11') AS r) s ORDER BY 1$$,
+    $$VALUES (4::bigint, 34::bigint), (5, 33), (6, 33)$$,
+    'in a select list, revenue_split_preview_day returns the same rows as in FROM');
+SELECT is((SELECT count(*) FROM (SELECT revenue_split_units('2025-03-20')) s), 0::bigint,
+    'in a select list, a day without events returns no row');
+SELECT is((SELECT max(n) FROM revenue_split_preview_day(100, '2025-03-11') WITH ORDINALITY AS t(c, u, k, cap, a, capped, p, o, n)),
+    3::bigint, 'WITH ORDINALITY numbers the rows');
+DECLARE preview_rows SCROLL CURSOR FOR SELECT creator_id, amount_cents FROM revenue_split_preview_day(100, '2025-03-11');
+MOVE LAST IN preview_rows;
+MOVE BACKWARD 2 IN preview_rows;
+SELECT results_eq('preview_rows'::refcursor, $$VALUES (5::bigint, 33::bigint), (6, 33)$$,
+    'a scrollable cursor moves back over the rows');
+CLOSE preview_rows;
+CREATE FUNCTION pg_temp.paid_in_loop(pool bigint, day date) RETURNS bigint LANGUAGE plpgsql AS $f$
+DECLARE r record; total bigint := 0;
+BEGIN
+    FOR r IN SELECT * FROM revenue_split_preview_day(pool, day) LOOP
+        total := total + r.amount_cents;
+    END LOOP;
+    RETURN total;
+END $f$;
+SELECT is(pg_temp.paid_in_loop(100, '2025-03-11'), 100::bigint, 'a PL/pgSQL loop reads every row');
+SELECT is((SELECT sum(amount_cents) FROM generate_series(10, 12) d,
+                  revenue_split_preview_day(100, make_date(2025, 3, d::int))),
+    300::numeric, 'called once a row of a lateral join, each call returns its own day');
 
 -- ---- a preview writes nothing ----
 SELECT is((SELECT count(*) FROM revenue_split.runs), 0::bigint, 'previews wrote no run');
