@@ -13,6 +13,7 @@ use pgrx::spi::SpiClient;
 use crate::config::Config;
 use crate::engine::signals::{spi_error, to_pg_date};
 use crate::errors::{Error, Result};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 use crate::money::payout::PayoutRow;
@@ -38,6 +39,7 @@ const KEY_TOTALS_SQL: &str = include_str!("../sql/key_totals.sql");
 const KEY_POOL_SQL: &str = include_str!("../sql/key_pool.sql");
 const INSERT_STATEMENT_LINES_SQL: &str = include_str!("../sql/insert_statement_lines.sql");
 const STATEMENT_SQL: &str = include_str!("../sql/statement.sql");
+const STATEMENT_AMOUNTS_SQL: &str = include_str!("../sql/statement_amounts.sql");
 
 /// A run key (SPEC §6.2): the period, and for a daily run its payment type.
 #[derive(Debug, Clone, Copy)]
@@ -488,11 +490,19 @@ pub fn run_exists(run_id: i64) -> Result<bool> {
     .is_some())
 }
 
-/// The statement lines of a run (of one creator), by creator and video.
+/// The statement lines of a run (of one creator), by creator and video, each with what its
+/// creator earned in the run (0 without an allocation row).
 pub fn statement_lines(run_id: i64, creator_id: Option<i64>) -> Result<Vec<StatementLine>> {
-    spi_read::collect(STATEMENT_SQL, &[run_id.into(), creator_id.into()], |r| {
+    let args = [run_id.into(), creator_id.into()];
+    let mut earned: FxHashMap<i64, i64> = FxHashMap::default();
+    spi_read::for_each_row(STATEMENT_AMOUNTS_SQL, &args, |r| {
+        earned.insert(r.req(0)?, r.req(1)?);
+        Ok(())
+    })?;
+    spi_read::collect(STATEMENT_SQL, &args, |r| {
+        let creator_id = r.req(0)?;
         Ok(StatementLine {
-            creator_id: r.req(0)?,
+            creator_id,
             video_id: r.req(1)?,
             line: VideoLine {
                 views: r.req(2)?,
@@ -502,7 +512,7 @@ pub fn statement_lines(run_id: i64, creator_id: Option<i64>) -> Result<Vec<State
                 raw_units: r.req(6)?,
                 units: r.req(7)?,
             },
-            earned_cents: r.req(8)?,
+            earned_cents: earned.get(&creator_id).copied().unwrap_or(0),
         })
     })
 }

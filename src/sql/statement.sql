@@ -1,10 +1,10 @@
--- The statement lines of run $1 (of creator $2 when not NULL), with the amount the creator
--- earned in the run (a correction: its target), by creator and video.
-SELECT l.creator_id, l.video_id, l.views, l.likes, l.comments, l.shares, l.raw_units, l.units,
-       COALESCE(a.amount_cents, 0)::int8
+-- The statement lines of run $1 (of creator $2 when not NULL), by creator and video. The
+-- amounts each creator earned come from statement_amounts.sql: no join here, whose plan would
+-- depend on the statistics of two tables that grow by a whole run at a time (after a
+-- rolled-back commit, vacuum leaves them "empty" with their pages, and a nested loop over
+-- 545k lines x 370k allocations ran for hours).
+SELECT l.creator_id, l.video_id, l.views, l.likes, l.comments, l.shares, l.raw_units, l.units
 FROM revenue_split.statement_lines l
-LEFT JOIN revenue_split.allocations a
-       ON a.run_id OPERATOR(pg_catalog.=) l.run_id AND a.creator_id OPERATOR(pg_catalog.=) l.creator_id
 WHERE l.run_id OPERATOR(pg_catalog.=) $1
   AND ($2::int8 IS NULL OR l.creator_id OPERATOR(pg_catalog.=) $2)
 ORDER BY l.creator_id, l.video_id
