@@ -266,7 +266,7 @@ pub fn adopt(
         }
         let allocated = paid.iter().try_fold(0i64, |a, (_, amount)| a.checked_add(*amount));
         let allocated = allocated.ok_or_else(|| Error::Internal("adopted amounts overflow bigint".into()))?;
-        let owed = ledger::owed(&paid.iter().map(|(id, _)| *id).collect::<Vec<_>>())?;
+        let owed = ledger::owed()?;
         // What was paid counts as earned and paid: nothing becomes owed, no money moves.
         let postings: Vec<Posting> = paid
             .iter()
@@ -367,7 +367,7 @@ fn settle_run(
     users: &Creators,
     key_paid: &HashMap<i64, i64>,
 ) -> Result<(Vec<Posting>, Creators)> {
-    let owed = ledger::owed(&earned.keys().copied().collect::<Vec<_>>())?;
+    let owed = ledger::owed()?;
     let mut unknown: Vec<i64> =
         earned.keys().chain(owed.keys()).filter(|id| !users.contains_key(id)).copied().collect();
     unknown.sort_unstable();

@@ -526,10 +526,10 @@ fn overflow() -> Error {
     Error::Internal("run totals overflow bigint".into())
 }
 
-/// What is owed to `ids` and to every creator owed anything (SPEC §9).
-pub fn owed(ids: &[i64]) -> Result<HashMap<i64, i64>> {
+/// What is owed to every creator owed anything (SPEC §9); any other creator is owed 0.
+pub fn owed() -> Result<HashMap<i64, i64>> {
     let mut out = HashMap::new();
-    spi_read::for_each_row(OWED_SQL, &[ids.to_vec().into()], |r| {
+    spi_read::for_each_row(OWED_SQL, &[], |r| {
         out.insert(r.req::<i64>(0)?, r.req::<i64>(1)?);
         Ok(())
     })?;
