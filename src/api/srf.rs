@@ -17,6 +17,8 @@
 use pgrx::prelude::*;
 use pgrx::{pg_sys, IntoDatum, PgMemoryContexts};
 
+use crate::spi_read::reset_if_used;
+
 /// A row of a set-returning function: a tuple of column values, `None` for NULL.
 pub(super) trait Row {
     /// The type of each column, in order.
@@ -90,7 +92,7 @@ pub(super) unsafe fn materialize<R: Row>(fcinfo: pg_sys::FunctionCallInfo, rows:
                 row.put(&mut values, &mut nulls);
                 pg_sys::tuplestore_putvalues(store, desc, values.as_mut_ptr(), nulls.as_mut_ptr());
             });
-            scratch.reset();
         }
+        reset_if_used(&mut scratch);
     }
 }
