@@ -158,6 +158,28 @@ pub fn grow_vec<T: Clone>(v: &mut Vec<T>, n: usize, value: T, what: &'static str
     Ok(())
 }
 
+/// How many items ahead a loop over data-sized state asks for the item's memory
+/// ([`prefetch_read`]): enough misses in flight to cover memory's latency, few enough that
+/// the lines are still cached when used.
+pub const PREFETCH_AHEAD: usize = 16;
+
+/// A hint to load `*p`'s cache line. The pass's per-video and per-creator state is far larger
+/// than the caches and visited in no useful order, so a loop that waits on one miss at a time
+/// spends most of its time waiting; asked for some items ahead, the misses overlap. It reads
+/// nothing and cannot fault.
+#[inline(always)]
+pub fn prefetch_read<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is only a hint: it has no effect on memory or program state, and
+    // `p` is a valid reference anyway.
+    unsafe {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,9 @@ use rustc_hash::FxHashMap;
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::engine::early::EarlyTally;
-use crate::engine::mem::{filled_vec, grow_vec, reserve_map, reserve_vec, room_in_map, room_in_vec, AllocError};
+use crate::engine::mem::{
+    filled_vec, grow_vec, prefetch_read, reserve_map, reserve_vec, room_in_map, room_in_vec, AllocError, PREFETCH_AHEAD,
+};
 use crate::engine::units::{PeriodSignals, VideoDay, WindowCounts};
 use crate::engine::window::{halves, mix, whole, Key, PassError, SlidingDistinct, WINDOW_DAYS};
 
@@ -346,7 +348,6 @@ const DAY_EVENTS: &str = "a day's buffered events";
 const DAY_DEVICES: &str = "a day's views per video and device";
 const DAY_IPS: &str = "a day's views per video and IP";
 const COHORT: &str = "the cohort rows";
-const WINDOWS: &str = "the creators' window counts";
 const EARLY: &str = "the early-window tallies";
 const OUTSIDE: &str = "the early windows outside the pass";
 const COHORT_CREATORS: &str = "the cohort's creators";
@@ -672,24 +673,6 @@ impl Resolver {
     }
 }
 
-/// How many events ahead [`Resolver::resolve_batch`] requests a video's slot: enough misses
-/// in flight to cover memory's latency, few enough that the slots are still cached when used.
-const PREFETCH_AHEAD: usize = 16;
-
-/// A hint to load `*p`'s cache line; it reads nothing and cannot fault.
-#[inline(always)]
-fn prefetch_read<T>(p: &T) {
-    #[cfg(target_arch = "x86_64")]
-    // SAFETY: a prefetch is only a hint: it has no effect on memory or program state, and
-    // `p` is a valid reference anyway.
-    unsafe {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        _mm_prefetch::<_MM_HINT_T0>((p as *const T).cast::<i8>());
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = p;
-}
-
 /// Whether a video's whole early window lies inside the pass `[window_start, end)` (then the
 /// pass counts it).
 #[inline]
@@ -712,6 +695,8 @@ pub struct Tallies {
     scratch: Vec<DayEvent>,
     /// The current day's tallies, split by video into [`PARTS`] parts (see [`DayPart`]).
     parts: Vec<DayPart>,
+    /// A part's videos as its day closes (room kept from day to day).
+    day_rows: Vec<(i64, DayVideo)>,
     /// The dense creators of the day's cohort rows (a creator once per video), as the day
     /// closes.
     cohort_creators: Vec<u32>,
@@ -737,6 +722,7 @@ impl Tallies {
             buffered: Vec::new(),
             scratch: Vec::new(),
             parts: (0..PARTS).map(|_| DayPart::default()).collect(),
+            day_rows: Vec::new(),
             cohort_creators: Vec::new(),
             creator_daily: Vec::new(),
             flushed: Vec::new(),
@@ -854,8 +840,21 @@ impl Tallies {
         let p = day.saturating_sub(WINDOW_DAYS - 1);
         let w = WINDOW_DAYS as usize;
         let mut parts = std::mem::take(&mut self.parts);
+        let mut rows = std::mem::take(&mut self.day_rows);
         for part in &mut parts {
-            for (video, dv) in part.videos.drain() {
+            // Listed first, so that each video's creator slots can be loaded ahead: the
+            // creators are spread over all of the per-creator state, a miss each.
+            rows.clear();
+            reserve_vec(&mut rows, part.videos.len(), DAY_VIDEOS)?;
+            rows.extend(part.videos.drain());
+            for i in 0..rows.len() {
+                if let Some(c) = rows.get(i + PREFETCH_AHEAD).and_then(|r| r.1.creator) {
+                    prefetch_read(&self.creator_daily[c as usize * w + (day % WINDOW_DAYS) as usize]);
+                    if period_day {
+                        prefetch_read(&self.creator_ids[c as usize]);
+                    }
+                }
+                let (video, dv) = rows[i];
                 if let Some(c) = dv.creator {
                     let slot = &mut self.creator_daily[c as usize * w + (day % WINDOW_DAYS) as usize];
                     if slot.day != day {
@@ -895,9 +894,20 @@ impl Tallies {
             part.devices.clear();
             part.ips.clear();
         }
+        rows.clear();
+        self.day_rows = rows;
         self.parts = parts;
         let mut cohort_creators = std::mem::take(&mut self.cohort_creators);
-        for &c in &cohort_creators {
+        for (i, &c) in cohort_creators.iter().enumerate() {
+            if let Some(&a) = cohort_creators.get(i + PREFETCH_AHEAD) {
+                let a = a as usize;
+                prefetch_read(&self.flushed[a]);
+                prefetch_read(&self.creator_ids[a]);
+                for slot in &self.creator_daily[a * w..(a + 1) * w] {
+                    prefetch_read(slot);
+                }
+                self.distinct.prefetch(a as u32);
+            }
             if self.flushed[c as usize] == day {
                 continue;
             }
@@ -914,8 +924,7 @@ impl Tallies {
                 uniq_devices: self.distinct.in_window(c, Key::Device, day)?,
                 uniq_ips: self.distinct.in_window(c, Key::Ip, day)?,
             };
-            room_in_map(&mut self.out.windows, WINDOWS)?;
-            self.out.windows.insert((id, p), counts);
+            self.out.windows.insert((id, p), counts)?;
         }
         cohort_creators.clear();
         self.cohort_creators = cohort_creators;
@@ -1003,7 +1012,10 @@ mod tests {
         assert_eq!((vd[0].video_id, vd[0].views, vd[0].comments, vd[0].top_device, vd[0].top_ip), (1, 6, 1, 3, 6));
         assert_eq!((vd[1].video_id, vd[1].creator_id, vd[1].shares), (3, None, 1));
         // Creator 10 window: views 1 (day 0) + 6, likes 1, comments 1; devices d1, d2, late; IPs i1, ip.
-        assert_eq!(s.windows[&(10, 0)], WindowCounts { views: 7, likes: 1, comments: 1, uniq_devices: 3, uniq_ips: 2 });
+        assert_eq!(
+            s.windows.get(&(10, 0)).copied().unwrap(),
+            WindowCounts { views: 7, likes: 1, comments: 1, uniq_devices: 3, uniq_ips: 2 }
+        );
         // Early window of video 1: 5 views (the 'late' one is out), 2 devices, 1 IP.
         assert_eq!(s.early[&1], EarlyViews { views: 5, uniq_devices: 2, uniq_ips: 1 });
         // Video 3 was created at t = 0 (inside) and has no early views: a zero entry, so the
@@ -1028,9 +1040,9 @@ mod tests {
         assert_eq!(a.tallies.creator_daily.len(), 2 * 7); // a week per creator, whatever the period
         assert_eq!(a.tallies.flushed.len(), 2);
         let (s, _) = a.finish().unwrap();
-        assert_eq!(s.windows[&(5, 0)].views, 3);
-        assert_eq!(s.windows[&(5, 0)].uniq_devices, 3);
-        assert_eq!(s.windows[&(250, 0)].uniq_devices, 1);
+        assert_eq!(s.windows.get(&(5, 0)).unwrap().views, 3);
+        assert_eq!(s.windows.get(&(5, 0)).unwrap().uniq_devices, 3);
+        assert_eq!(s.windows.get(&(250, 0)).unwrap().uniq_devices, 1);
         assert_eq!(s.windows.len(), 2);
     }
 
@@ -1343,7 +1355,7 @@ mod tests {
         a.add(&ev(1, 6 * DAY_US, EventType::View, Some("a"), None)).unwrap();
         a.add(&ev(1, 7 * DAY_US, EventType::View, Some("b"), None)).unwrap();
         let (s, _) = a.finish().unwrap();
-        let w = |d: u32| s.windows[&(1, d)];
+        let w = |d: u32| *s.windows.get(&(1, d)).unwrap();
         assert_eq!((w(0).views, w(0).uniq_devices), (2, 1)); // days 0..6: a, a
         assert_eq!((w(1).views, w(1).uniq_devices), (2, 2)); // days 1..7: a (day 6), b
     }

@@ -6,6 +6,7 @@
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
+use crate::engine::mem::{room_in_vec, AllocError};
 
 /// The `users` rows of a computation's creators, by id (absent: no row).
 pub type Creators = FxHashMap<i64, Creator>;
@@ -183,12 +184,73 @@ pub struct PeriodSignals {
     pub creators: Creators,
     /// Per (creator, day of the period) of the cohort, the creator's window counts: only the
     /// days the creator earns on, so a creator active once costs one entry.
-    pub windows: FxHashMap<(i64, u32), WindowCounts>,
+    pub windows: WindowRows,
     /// What the pass read (for the run's audit record): rows, and the newest `ts` (µs since
     /// 2000-01-01 UTC).
     pub events_read: i64,
     pub newest_event_us: Option<i64>,
 }
+
+/// The window counts of (creator, day of the period) pairs, as a list in the order the pass
+/// closes its days. On W's month, inserting each pair into one map of the whole period was a
+/// quarter of the pass worker's time, two cache misses each; a list takes one sequential
+/// write, and each day's pairs go into a map of that day, small enough to stay in cache, only
+/// when its units are computed ([`for_each_day`]).
+#[derive(Debug, Default)]
+pub struct WindowRows(Vec<(u32, i64, WindowCounts)>);
+
+impl WindowRows {
+    /// Adds the counts of `creator_id` on period day `day`; a pair added again replaces the
+    /// earlier counts, as a map insert would.
+    pub fn insert(&mut self, (creator_id, day): (i64, u32), counts: WindowCounts) -> Result<(), AllocError> {
+        room_in_vec(&mut self.0, WINDOW_ROWS)?;
+        self.0.push((day, creator_id, counts));
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The counts of a pair, by a scan (tests; [`for_each_day`] looks a day up as a map).
+    #[cfg(test)]
+    pub fn get(&self, (creator_id, day): &(i64, u32)) -> Option<&WindowCounts> {
+        self.0.iter().rev().find(|r| r.0 == *day && r.1 == *creator_id).map(|r| &r.2)
+    }
+
+    /// Sorted by day (stable, so that a later pair still replaces an earlier one).
+    fn sort_by_day(&mut self) {
+        if !self.0.is_sorted_by_key(|r| r.0) {
+            self.0.sort_by_key(|r| r.0);
+        }
+    }
+
+    /// The counts of day `day` by creator (after [`WindowRows::sort_by_day`]).
+    fn of_day(&self, day: u32) -> FxHashMap<i64, WindowCounts> {
+        let from = self.0.partition_point(|r| r.0 < day);
+        let to = from + self.0[from..].partition_point(|r| r.0 == day);
+        let mut map = FxHashMap::with_capacity_and_hasher(to - from, Default::default());
+        map.extend(self.0[from..to].iter().map(|r| (r.1, r.2)));
+        map
+    }
+}
+
+impl IntoIterator for WindowRows {
+    type Item = ((i64, u32), WindowCounts);
+    type IntoIter =
+        std::iter::Map<std::vec::IntoIter<(u32, i64, WindowCounts)>, fn((u32, i64, WindowCounts)) -> Self::Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().map(|(day, id, counts)| ((id, day), counts))
+    }
+}
+
+/// What [`WindowRows`] names when its room is refused.
+const WINDOW_ROWS: &str = "the creators' window counts";
 
 /// The units of one day of the period.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,14 +277,16 @@ pub fn for_each_day<E>(
         signals.video_days.sort_unstable_by_key(|v| v.day);
     }
     let early: FxHashMap<i64, f64> = signals.early.iter().map(|(id, e)| (*id, early_mult(cfg, Some(e)))).collect();
+    signals.windows.sort_by_day();
     let PeriodSignals { video_days, creators, windows, .. } = signals;
     let (creators, windows) = (&*creators, &*windows);
     let day_units = |cohort: &mut [VideoDay]| -> DayUnits {
         cohort.sort_unstable_by_key(|v| v.video_id);
         let day = cohort[0].day;
         let videos = video_units(cfg, cohort, &early);
+        let windows = windows.of_day(day);
         let creators =
-            creator_units(cfg, &videos, |c| (creators.get(&c), windows.get(&(c, day)).copied().unwrap_or_default()));
+            creator_units(cfg, &videos, |c| (creators.get(&c), windows.get(&c).copied().unwrap_or_default()));
         DayUnits { day, videos, creators }
     };
     let days: Vec<&mut [VideoDay]> = video_days.chunk_by_mut(|a, b| a.day == b.day).collect();
@@ -352,6 +416,31 @@ pub fn creator_units<'a>(
 mod tests {
     use super::*;
 
+    #[test]
+    fn window_rows_look_up_by_day_with_the_last_pair_winning() {
+        let w = |views: i64| WindowCounts { views, ..Default::default() };
+        let mut rows = WindowRows::default();
+        // Out of day order, with (7, day 2) added twice and days 1 and 4 empty.
+        for (id, day, views) in [(7, 2, 1), (8, 0, 2), (7, 3, 3), (9, 2, 4), (7, 2, 5), (8, 5, 6)] {
+            rows.insert((id, day), w(views)).unwrap();
+        }
+        assert_eq!(rows.len(), 6);
+        assert_eq!(rows.get(&(7, 2)), Some(&w(5)));
+        rows.sort_by_day();
+        let day = |d: u32| {
+            let mut v: Vec<(i64, i64)> = rows.of_day(d).into_iter().map(|(id, c)| (id, c.views)).collect();
+            v.sort_unstable();
+            v
+        };
+        assert_eq!(day(0), [(8, 2)]);
+        assert_eq!(day(1), []);
+        assert_eq!(day(2), [(7, 5), (9, 4)]);
+        assert_eq!(day(3), [(7, 3)]);
+        assert_eq!(day(4), []);
+        assert_eq!(day(5), [(8, 6)]);
+        assert_eq!(day(6), []);
+    }
+
     fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
     }
@@ -473,7 +562,9 @@ mod tests {
         let mut s = PeriodSignals { video_days: shuffled, ..Default::default() };
         s.early.insert(3, EarlyViews { views: 10, uniq_devices: 9, uniq_ips: 9 });
         s.creators.insert(2, Creator { kyc_level: Some(1), trust_score: Some(80.0), likely_bot: false });
-        s.windows.insert((4, 5), WindowCounts { views: 9, likes: 3, comments: 1, uniq_devices: 2, uniq_ips: 2 });
+        s.windows
+            .insert((4, 5), WindowCounts { views: 9, likes: 3, comments: 1, uniq_devices: 2, uniq_ips: 2 })
+            .unwrap();
         // One day at a time, in order, by the per-day functions.
         let early: FxHashMap<i64, f64> = s.early.iter().map(|(id, e)| (*id, early_mult(&cfg, Some(e)))).collect();
         let mut want = Vec::new();
@@ -537,7 +628,7 @@ mod tests {
         s.creators.insert(4, Creator { kyc_level: Some(0), trust_score: Some(-5.0), likely_bot: false });
         let full = WindowCounts { views: 10, likes: 10, comments: 0, uniq_devices: 10, uniq_ips: 10 };
         for c in [1, 2, 4] {
-            s.windows.insert((c, 0), full);
+            s.windows.insert((c, 0), full).unwrap();
         }
         let mut out = Vec::new();
         for_each_day(&cfg, &mut s, |d| -> Result<(), ()> {
@@ -679,7 +770,7 @@ mod fuzz {
             let window = WindowCounts { views: w.0, likes: w.1, comments: w.2, uniq_devices: w.3, uniq_ips: w.4 };
             for c in 1..5 {
                 s.creators.insert(c, Creator { kyc_level: Some(c), trust_score: trust, likely_bot: bot && c == 1 });
-                s.windows.insert((c, 0), window);
+                s.windows.insert((c, 0), window).unwrap();
             }
             let mut days = Vec::new();
             for_each_day(&cfg, &mut s, |d| -> Result<(), ()> { days.push(d); Ok(()) }).unwrap();

@@ -15,7 +15,9 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::engine::mem::{filled_vec, grow_vec, reserve_vec, room_in_map, room_in_vec, AllocError};
+use crate::engine::mem::{
+    filled_vec, grow_vec, prefetch_read, reserve_vec, room_in_map, room_in_vec, AllocError, PREFETCH_AHEAD,
+};
 
 /// Days in the integrity window (`[D-6, D+1)`).
 pub const WINDOW_DAYS: u32 = 7;
@@ -175,7 +177,12 @@ impl SlidingDistinct {
         let day = self.pending_day;
         for p in 0..PARTS {
             let map = &mut self.last_seen[p];
-            for s in &self.scratch[start[p]..start[p + 1]] {
+            let part = &self.scratch[start[p]..start[p + 1]];
+            for (i, s) in part.iter().enumerate() {
+                // The part's map stays in cache; the rings are spread over every creator.
+                if let Some(a) = part.get(i + PREFETCH_AHEAD) {
+                    prefetch_read(&self.buckets[a.slot as usize * RING + day as usize % RING]);
+                }
                 room_in_map(map, LAST_SEEN)?;
                 let prev = map.insert(s.mixed(), day);
                 if prev == Some(day) {
@@ -196,6 +203,16 @@ impl SlidingDistinct {
         }
         self.pending.clear();
         Ok(())
+    }
+
+    /// Asks for `creator`'s buckets ahead of [`SlidingDistinct::in_window`].
+    pub fn prefetch(&self, creator: u32) {
+        let start = creator as usize * 2 * RING;
+        if let Some(ring) = self.buckets.get(start..start + 2 * RING) {
+            for b in ring.iter().step_by(4) {
+                prefetch_read(b);
+            }
+        }
     }
 
     /// Distinct keys of `creator` seen in the seven days ending with `day` (sightings up to
