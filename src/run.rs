@@ -55,9 +55,13 @@ pub fn preview(period: &Period, pool_cents: i64) -> Result<Vec<PreviewRow>> {
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
         let Computed { payout: p, mut users, .. } = compute(client, &cfg, period, pool_cents, PREVIEW)?;
+        let mut phase = signals::Phases::new();
         let (postings, more) = settle_run(&cfg, &step::earned_of(&p.rows), &users, &HashMap::new())?;
         users.extend(more);
-        Ok(preview_rows(&cfg, p.rows, &postings, &users))
+        phase.done("payment step");
+        let rows = preview_rows(&cfg, p.rows, &postings, &users);
+        phase.done("rows");
+        Ok(rows)
     })
 }
 
@@ -65,6 +69,7 @@ pub fn preview(period: &Period, pool_cents: i64) -> Result<Vec<PreviewRow>> {
 /// runs use the configured `monthly_payment_type`, which is not part of their run key.
 pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<RunRow> {
     Spi::connect_mut(|client| {
+        let mut phase = signals::Phases::new();
         ledger::check_version(client)?;
         ledger::refuse_unfinished(client, period)?;
         let key = RunKey { period, payment_type };
@@ -78,12 +83,15 @@ pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<Ru
             Kind::Monthly => cfg.monthly_payment_type.clone(),
             Kind::Daily => payment_type.to_string(),
         };
+        phase.done("run key locked, tables checked");
         let c = compute(client, &cfg, period, pool_cents, RECORD)?;
         let p = &c.payout;
         if p.rows.is_empty() {
             return Ok(RunRow::no_units(period, pool_cents));
         }
+        let mut phase = signals::Phases::new();
         let (postings, _) = settle_run(&cfg, &step::earned_of(&p.rows), &c.users, &HashMap::new())?;
+        phase.done("payment step");
         check_ledger_columns(&tables, &postings)?;
         let run = NewRun {
             period,
@@ -100,6 +108,7 @@ pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<Ru
             newest_event_us: c.newest_event_us,
         };
         let run_id = ledger::post(client, &cfg.app_schema, &run, &p.rows, &postings, &c.lines)?;
+        phase.done("ledger written");
         Ok(run_row(run_id, "committed", &run, &postings))
     })
 }
