@@ -131,30 +131,30 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
 
     // Cents. Capped: exactly the cap. The others share R by largest remainder.
     let mut amount = vec![0u64; n];
-    // Each remainder carries its top 64 bits below W's top bit, which decide most
-    // comparisons (all remainders are below W); equal ones are compared whole.
+    // Each remainder is kept as its top 64 bits below W's top bit (all remainders are below
+    // W, so that is all of them above `top_shift`): they decide the ranking but between equal
+    // tops, whose whole remainders `rank_remainders` computes again. Keeping every whole
+    // remainder instead cost an allocation each, live until the ranking (370k on W).
     let top_shift = remaining_weight.bits().saturating_sub(64);
-    let mut rest: Vec<(u64, usize, BigUint)> = Vec::new();
+    let mut rest: Vec<(u64, usize)> = Vec::new();
     let mut floors: u64 = 0;
+    let share = |i: usize| div_rem(&times_weight(i, remaining), &remaining_weight);
     for i in 0..n {
         if capped[i] {
             amount[i] = claims[i].cap_cents.map_or(0, |cap| cap as u64);
         } else {
             // Uncapped creators exist only if W > 0; their share R·w/W <= R < 2^63.
-            let (floor, rem) = div_rem(&times_weight(i, remaining), &remaining_weight);
+            let (floor, rem) = share(i);
             amount[i] = floor;
             floors += floor;
-            rest.push((bits_from(&rem, top_shift), i, rem));
+            rest.push((bits_from(&rem, top_shift), i));
         }
     }
     // Σ floor <= Σ R·w/W = R.
     let leftover = remaining - floors;
     if leftover > 0 {
-        // Distinct ids: a total order, so an unstable sort gives the same one.
-        rest.sort_unstable_by(|(top_a, a, rem_a), (top_b, b, rem_b)| {
-            top_b.cmp(top_a).then_with(|| rem_b.cmp(rem_a)).then(claims[*a].creator_id.cmp(&claims[*b].creator_id))
-        });
-        let ranked: Vec<usize> = rest.iter().map(|&(_, i, _)| i).collect();
+        rank_remainders(&mut rest, |i| share(i).1, |i| claims[i].creator_id);
+        let ranked: Vec<usize> = rest.iter().map(|&(_, i)| i).collect();
         // Whatever cannot be placed stays unallocated; this never happens (see hand_out).
         hand_out(&ranked, claims, &mut amount, leftover);
     }
@@ -209,11 +209,36 @@ pub fn allocate_hold(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Al
     Ok(alloc)
 }
 
+/// Sorts `rest`, (top bits of a remainder, claim), into largest-remainder order: remainder
+/// descending, then creator id ascending. `top` is the remainder's bits above a common shift,
+/// so a larger top means a larger remainder; only claims with equal tops need their whole
+/// remainders (`rem_of`), computed once each, run by run.
+fn rank_remainders(rest: &mut [(u64, usize)], rem_of: impl Fn(usize) -> BigUint, id_of: impl Fn(usize) -> i64) {
+    // Distinct ids: a total order, so an unstable sort gives the same one.
+    rest.sort_unstable_by(|&(top_a, a), &(top_b, b)| top_b.cmp(&top_a).then(id_of(a).cmp(&id_of(b))));
+    let mut start = 0;
+    while start < rest.len() {
+        let top = rest[start].0;
+        let len = rest[start..].iter().take_while(|r| r.0 == top).count();
+        if len > 1 {
+            let run = &mut rest[start..start + len];
+            let mut whole: Vec<(BigUint, usize)> = run.iter().map(|&(_, i)| (rem_of(i), i)).collect();
+            whole.sort_unstable_by(|(rem_a, a), (rem_b, b)| rem_b.cmp(rem_a).then(id_of(*a).cmp(&id_of(*b))));
+            for (slot, (_, i)) in run.iter_mut().zip(whole) {
+                slot.1 = i;
+            }
+        }
+        start += len;
+    }
+}
+
 fn validate(pool_cents: i64, claims: &[Claim]) -> Result<(), AllocationError> {
     if pool_cents < 0 {
         return Err(AllocationError::NegativePool(pool_cents));
     }
-    let mut seen = HashSet::with_capacity(claims.len());
+    // Ids in strictly ascending order (as `payout` passes them) cannot repeat: no set needed.
+    let ascending = claims.windows(2).all(|w| w[0].creator_id < w[1].creator_id);
+    let mut seen = HashSet::with_capacity(if ascending { 0 } else { claims.len() });
     for c in claims {
         if !(c.units.is_finite() && c.units > 0.0) {
             return Err(AllocationError::InvalidUnits { creator_id: c.creator_id, units: c.units });
@@ -223,7 +248,7 @@ fn validate(pool_cents: i64, claims: &[Claim]) -> Result<(), AllocationError> {
                 return Err(AllocationError::NegativeCap { creator_id: c.creator_id, cap_cents: cap });
             }
         }
-        if !seen.insert(c.creator_id) {
+        if !ascending && !seen.insert(c.creator_id) {
             return Err(AllocationError::DuplicateCreator(c.creator_id));
         }
     }
@@ -818,6 +843,11 @@ mod tests {
             allocate(10, &[ok.clone(), claim(2, 1.0, None), claim(1, 2.0, Some(3))]),
             Err(AllocationError::DuplicateCreator(1))
         );
+        // In ascending order but for one repeat (the set is skipped only for strictly ascending ids).
+        assert_eq!(
+            allocate(10, &[ok.clone(), claim(2, 1.0, None), claim(2, 2.0, None), claim(3, 1.0, None)]),
+            Err(AllocationError::DuplicateCreator(2))
+        );
         assert_eq!(AllocationError::NegativePool(-1).to_string(), "negative pool: -1 cents");
         assert_eq!(
             AllocationError::InvalidUnits { creator_id: 2, units: f64::NAN }.to_string(),
@@ -828,6 +858,43 @@ mod tests {
             "negative cap for creator 3: -5 cents"
         );
         assert_eq!(AllocationError::DuplicateCreator(4).to_string(), "duplicate creator id: 4");
+    }
+
+    #[test]
+    fn remainders_rank_by_whole_value_then_id() {
+        // Remainders that share their top bits but not their low ones, equal remainders under
+        // several ids, and distinct tops: the ranking must be that of the whole remainders
+        // (descending), ties by id, as a sort of the whole values gives it.
+        let mut next = crate::engine::test_rng(31);
+        for shift in [0u64, 3, 40, 64, 130] {
+            let n = 400;
+            let rems: Vec<BigUint> = (0..n)
+                .map(|_| {
+                    let high = BigUint::from(next(6)) << (shift as usize);
+                    let low =
+                        if shift == 0 { BigUint::ZERO } else { BigUint::from(next(5)) << ((shift as usize - 1) / 2) };
+                    high + low
+                })
+                .collect();
+            let ids: Vec<i64> = (0..n as i64).map(|i| (i * 7919) % 1009 - 500).collect();
+            let mut rest: Vec<(u64, usize)> = (0..n).map(|i| (bits_from(&rems[i], shift), i)).collect();
+            rest.reverse();
+            let computed = std::cell::Cell::new(0);
+            rank_remainders(
+                &mut rest,
+                |i| {
+                    computed.set(computed.get() + 1);
+                    rems[i].clone()
+                },
+                |i| ids[i],
+            );
+            let mut want: Vec<usize> = (0..n).collect();
+            want.sort_by(|&a, &b| rems[b].cmp(&rems[a]).then(ids[a].cmp(&ids[b])));
+            assert_eq!(rest.iter().map(|r| r.1).collect::<Vec<_>>(), want, "shift {shift}");
+            assert!(rest.iter().zip(&want).all(|(r, &i)| r.0 == bits_from(&rems[i], shift)));
+            // Only the claims of equal tops had their remainders computed again.
+            assert!(computed.get() <= n, "shift {shift}: {}", computed.get());
+        }
     }
 
     #[test]
