@@ -281,7 +281,9 @@ pub fn for_each_day<E>(
     let PeriodSignals { video_days, creators, windows, .. } = signals;
     let (creators, windows) = (&*creators, &*windows);
     let day_units = |cohort: &mut [VideoDay]| -> DayUnits {
-        cohort.sort_unstable_by_key(|v| v.video_id);
+        if !cohort.is_sorted_by_key(|v| v.video_id) {
+            cohort.sort_unstable_by_key(|v| v.video_id);
+        }
         let day = cohort[0].day;
         let videos = video_units(cfg, cohort, &early);
         let windows = windows.of_day(day);
