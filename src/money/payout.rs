@@ -80,20 +80,24 @@ impl UnitTotals {
 /// The cent-exact allocation of `pool_cents` over the creators with units > 0: capped
 /// (SPEC §5) with `over_cap = redistribute`, proportional (SPEC §9) with `hold`.
 pub fn payout(cfg: &Config, pool_cents: i64, totals: &UnitTotals, users: &Creators) -> Result<Payout, AllocationError> {
-    let mut eligible: Vec<(i64, f64, Option<i64>)> = totals
+    // (id, units, kyc_level, has a users row): one lookup of the users row per creator.
+    let mut eligible: Vec<(i64, f64, Option<i64>, bool)> = totals
         .0
         .iter()
         .filter(|(_, u)| **u > 0.0)
-        .map(|(id, u)| (*id, *u, users.get(id).and_then(|c| c.kyc_level)))
+        .map(|(id, u)| {
+            let user = users.get(id);
+            (*id, *u, user.and_then(|c| c.kyc_level), user.is_some())
+        })
         .collect();
     eligible.sort_unstable_by_key(|e| e.0); // by creator_id: the same claims, sums and rows every time
     let claims: Vec<Claim> = eligible
         .iter()
-        .map(|(id, units, level)| Claim {
-            creator_id: *id,
-            units: *units,
+        .map(|&(id, units, level, has_user)| Claim {
+            creator_id: id,
+            units,
             // No users row: cap 0 (SPEC §4.4), like a NULL kyc_level.
-            cap_cents: if users.contains_key(id) { kyc_cap(cfg, *level) } else { Some(0) },
+            cap_cents: if has_user { kyc_cap(cfg, level) } else { Some(0) },
         })
         .collect();
     let total_units: f64 = claims.iter().map(|c| c.units).sum();
@@ -101,14 +105,20 @@ pub fn payout(cfg: &Config, pool_cents: i64, totals: &UnitTotals, users: &Creato
         OverCap::Redistribute => allocate(pool_cents, &claims)?,
         OverCap::Hold => allocate_hold(pool_cents, &claims)?,
     };
-    let levels: FxHashMap<i64, Option<i64>> = eligible.iter().map(|(id, _, l)| (*id, *l)).collect();
+    // The shares come sorted by creator_id, one per claim: the k-th is eligible[k]'s (searched
+    // for, should that ever not hold).
+    let level = |k: usize, id: i64| match eligible.get(k) {
+        Some(e) if e.0 == id => e.2,
+        _ => eligible.binary_search_by_key(&id, |e| e.0).ok().and_then(|j| eligible[j].2),
+    };
     let rows = alloc
         .shares
         .into_iter()
-        .map(|s| PayoutRow {
+        .enumerate()
+        .map(|(k, s)| PayoutRow {
             creator_id: s.creator_id,
             units: s.units,
-            kyc_level: levels.get(&s.creator_id).copied().flatten().map(level_i32),
+            kyc_level: level(k, s.creator_id).map(level_i32),
             cap_cents: s.cap_cents,
             amount_cents: s.amount_cents,
             capped: s.capped,
