@@ -8,6 +8,9 @@
 //! when, and by as much as, the insert or push that follows would have (a hash map when it is
 //! full, a vector when its length reaches its capacity), so results and memory use are those
 //! of the infallible code; between growths the check is one comparison.
+//!
+//! It also holds [`prefetch_read`], the hint with which the pass's loops over data-sized state
+//! (videos, creators, distinct-key buckets) ask for an item's memory some items ahead.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
