@@ -165,11 +165,15 @@ impl Pass {
             Some(Mode::Inline(acc)) => acc.cohort(),
             Some(Mode::Worker(w)) => {
                 if let Some(tx) = w.tx.take() {
-                    // A refused allocation ends the pass: `finish` reports it.
                     match w.videos.resolve_batch(&mut w.batch) {
                         // A failed send means the worker already stopped; join tells why.
                         Ok(()) => drop(tx.send(std::mem::take(&mut w.batch))),
+                        // A refused allocation ends the pass (`finish` reports it): the worker
+                        // is told to stop, its channel closed, and joined, as on a drop.
                         Err(e) => {
+                            w.abandon.store(true, Ordering::Relaxed);
+                            drop(tx);
+                            let _ = w.join();
                             self.mode = None;
                             self.failed = Some(e.into());
                             return (Ending(self), Cohort::default());
@@ -364,6 +368,27 @@ mod tests {
         assert_eq!(inline.map(|_| ()), Err(PassError::Alloc(e)), "inline and worker fail alike");
         // The same events without the limit go through.
         assert!(run(true, &evs).is_ok());
+    }
+
+    #[test]
+    fn a_refused_join_at_the_end_is_reported() {
+        use crate::engine::mem::set_test_limit;
+        // Fewer events than a batch, so the backend joins them all in `end`; each names a new
+        // creator, and the backend's map of the creators outgrows a 4 kB limit there.
+        let videos = (1..=2_000).map(|v| (v, VideoInfo::new(Some(v), Some(0)))).collect();
+        let acc = Accumulator::new(0, 1, 7_200_000_000, videos).unwrap();
+        let evs: Vec<Event> =
+            (0..2_000).map(|i| Event::new(1 + i, 6 * DAY_US + i, EventType::Like, None, None)).collect();
+        let before = set_test_limit(4_000);
+        let mut p = Pass::start(acc, true);
+        let added: Result<(), PassError> = evs.iter().try_for_each(|e| p.add(*e));
+        let (ending, cohort) = p.end();
+        set_test_limit(before);
+        assert_eq!(added, Ok(()));
+        assert_eq!(cohort, Cohort::default());
+        let Err(PassError::Alloc(e)) = ending.finish() else { panic!("the refusal was lost") };
+        assert_eq!(e.what, "the creators of the event pass");
+        assert!(e.bytes > 4_000, "{e:?}");
     }
 
     /// Adds `evs` to a pass over `acc`: the first error (from `add` or `finish`), or the output.

@@ -575,15 +575,24 @@ impl VideoTable {
 impl Ranked {
     /// From the rows as read, and `blocks` for their range from `base` (all zero). A later
     /// row of an id replaces an earlier one.
-    fn new(base: i64, mut blocks: Vec<Block>, mut videos: Vec<(i64, VideoInfo)>) -> Result<Ranked, AllocError> {
-        // Stable: of an id's rows, the last read stays last (the lookup reads them in id
-        // order already, which this sort only checks).
-        videos.sort_by_key(|v| v.0);
+    fn new(base: i64, mut blocks: Vec<Block>, videos: Vec<(i64, VideoInfo)>) -> Result<Ranked, AllocError> {
+        // The rows in id order, and of an id's rows the last read last: as read when they come
+        // from the lookup (in id order), else through a list of positions sorted by (id,
+        // position), reserved like every data-sized allocation (a stable sort would take an
+        // unchecked buffer of up to half the rows).
+        let n = videos.len();
+        let mut order: Vec<u32> = Vec::new();
+        if !videos.is_sorted_by_key(|v| v.0) {
+            reserve_vec(&mut order, n, "the videos")?;
+            order.extend(0..n as u32); // n < u32::MAX (VideoTable::new)
+            order.sort_unstable_by_key(|&k| (videos[k as usize].0, k));
+        }
+        let row = |k: usize| videos[order.get(k).map_or(k, |&p| p as usize)];
         let mut infos: Vec<VideoInfo> = Vec::new();
-        reserve_vec(&mut infos, videos.len(), "the videos")?;
-        let mut rows = videos.into_iter().peekable();
-        while let Some((id, info)) = rows.next() {
-            if rows.peek().is_some_and(|next| next.0 == id) {
+        reserve_vec(&mut infos, n, "the videos")?;
+        for k in 0..n {
+            let (id, info) = row(k);
+            if k + 1 < n && row(k + 1).0 == id {
                 continue;
             }
             let off = VideoTable::offset(base, id);
@@ -1134,6 +1143,8 @@ mod tests {
             .map(|&spread| (0..2_000).map(|_| next(2_000 * spread) as i64 - 5_000).collect())
             .collect();
         cases.push((0..=200).chain(60..=70).chain([63, 64, 127, 128, 191, 192, 64, 0]).map(|v| v * 7).collect());
+        // Already in id order (as a lookup reads them), each id twice: the second row wins.
+        cases.push((0..600).map(|v| (v / 2) * 5).collect());
         cases.push(vec![i64::MAX - 200, i64::MAX, i64::MAX - 64, i64::MAX - 63, i64::MAX]);
         cases.push(vec![i64::MIN, i64::MIN + 64, i64::MIN + 100, i64::MIN]);
         cases.push(vec![42]);
