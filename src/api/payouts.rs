@@ -34,10 +34,8 @@ AS 'MODULE_PATHNAME', 'revenue_split_preview_wrapper';
 fn revenue_split_preview(pool: Option<i64>, year: Option<i32>, month: Option<i32>, fcinfo: pg_sys::FunctionCallInfo) {
     let rows =
         or_report(check_pool(pool).and_then(|pool| run::preview(&month_period(year, month)?, pool)), function_name!());
-    let mut phase = crate::engine::signals::Phases::new();
     // SAFETY: fcinfo is this call's.
     unsafe { materialize(fcinfo, rows.into_iter().map(preview_row)) }
-    phase.done("stored");
 }
 
 /// The daily allocation `revenue_split_run` would make, without writing.

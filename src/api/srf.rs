@@ -17,6 +17,7 @@
 use pgrx::prelude::*;
 use pgrx::{pg_sys, IntoDatum, PgMemoryContexts};
 
+use crate::engine::signals::Phases;
 use crate::spi_read::reset_if_used;
 
 /// A row of a set-returning function: a tuple of column values, `None` for NULL.
@@ -81,6 +82,7 @@ pub(super) unsafe fn materialize<R: Row>(fcinfo: pg_sys::FunctionCallInfo, rows:
     // A row's own allocations (text values) are made here and freed after each row:
     // tuplestore_putvalues copies the row into the store's memory.
     let mut scratch = PgMemoryContexts::new("revenue_split rows");
+    let mut phase = Phases::new();
     for (n, row) in rows.into_iter().enumerate() {
         if n % ROWS_PER_INTERRUPT_CHECK == 0 {
             check_for_interrupts!();
@@ -95,4 +97,5 @@ pub(super) unsafe fn materialize<R: Row>(fcinfo: pg_sys::FunctionCallInfo, rows:
         }
         reset_if_used(&mut scratch);
     }
+    phase.done("rows stored");
 }
