@@ -13,7 +13,7 @@ use pgrx::spi::SpiClient;
 
 use crate::config::Config;
 use crate::engine::signals::{self, to_pg_date, AppTables};
-use crate::engine::units::{for_each_day, Creators, DayUnits};
+use crate::engine::units::{Creators, DayUnits};
 use crate::errors::{Error, Result};
 use crate::money::ledger::{self, FirstRun, NewRun, RunKey, RunRow};
 use crate::money::payout::{payout, Payout, PayoutRow, UnitTotals};
@@ -29,13 +29,8 @@ pub fn day_units(period: &Period) -> Result<Option<DayUnits>> {
         ledger::check_version(client)?;
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
-        let mut s = signals::gather(client, &cfg, period, false)?;
-        let mut out = None;
-        for_each_day(&cfg, &mut s, |d| -> Result<()> {
-            out = Some(d);
-            Ok(())
-        })?;
-        Ok(out)
+        let (s, days) = signals::gather(client, &cfg, period, false, true)?;
+        Ok(days.into_iter().last().map(|d| d.finish(&cfg, |c| s.creators.get(&c))))
     })
 }
 
@@ -469,18 +464,18 @@ const RECORD: Gather = Gather { progress: true, lines: true };
 
 /// Units of every day of the period, summed per creator, then allocated.
 fn compute(client: &SpiClient<'_>, cfg: &Config, period: &Period, pool_cents: i64, gather: Gather) -> Result<Computed> {
-    let mut s = signals::gather(client, cfg, period, gather.progress)?;
+    let (s, days) = signals::gather(client, cfg, period, gather.progress, gather.lines)?;
     let mut phase = signals::Phases::new();
     let mut totals = UnitTotals::default();
     let mut lines = Lines::default();
-    for_each_day(cfg, &mut s, |d| -> Result<()> {
+    for d in days {
         check_for_interrupts!();
+        let d = d.finish(cfg, |c| s.creators.get(&c));
         totals.add_day(&d);
         if gather.lines {
             lines.add_day(&d);
         }
-        Ok(())
-    })?;
+    }
     phase.done("units of every day");
     let payout = payout(cfg, pool_cents, &totals, &s.creators)?;
     phase.done("allocation");

@@ -3,6 +3,10 @@
 //!
 //! Pure Rust (no pgrx): every input is an aggregate that `signals` gathered with set-based SQL.
 
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use rustc_hash::FxHashMap;
 
 use crate::config::Config;
@@ -263,85 +267,211 @@ pub struct DayUnits {
 }
 
 /// Computes the units of every day of the period, in day order, handing each day to `sink`
-/// (which may stop early with an error, e.g. on a query cancel). The sink runs on the
-/// calling thread; the days themselves are computed on two threads when there are several
-/// (every other day on a worker): on W's month of 1.5M cohort rows they took 0.5 s on one.
-/// Each day's units depend only on that day's rows, so the results are the same.
+/// (which may stop early with an error, e.g. on a query cancel). The days are computed
+/// first, on two threads when there are several ([`DayWork`]); each day's units depend only
+/// on that day's rows, so the results are the same.
 pub fn for_each_day<E>(
     cfg: &Config,
     signals: &mut PeriodSignals,
     mut sink: impl FnMut(DayUnits) -> Result<(), E>,
 ) -> Result<(), E> {
-    // The pass hands its rows over a day at a time; any other order is sorted by day here.
-    if !signals.video_days.is_sorted_by_key(|v| v.day) {
-        signals.video_days.sort_unstable_by_key(|v| v.day);
-    }
-    let early: FxHashMap<i64, f64> = signals.early.iter().map(|(id, e)| (*id, early_mult(cfg, Some(e)))).collect();
-    signals.windows.sort_by_day();
-    let PeriodSignals { video_days, creators, windows, .. } = signals;
-    let (creators, windows) = (&*creators, &*windows);
-    let day_units = |cohort: &mut [VideoDay]| -> DayUnits {
-        if !cohort.is_sorted_by_key(|v| v.video_id) {
-            cohort.sort_unstable_by_key(|v| v.video_id);
-        }
-        let day = cohort[0].day;
-        let videos = video_units(cfg, cohort, &early);
-        let windows = windows.of_day(day);
-        let creators =
-            creator_units(cfg, &videos, |c| (creators.get(&c), windows.get(&c).copied().unwrap_or_default()));
-        DayUnits { day, videos, creators }
-    };
-    let days: Vec<&mut [VideoDay]> = video_days.chunk_by_mut(|a, b| a.day == b.day).collect();
-    let n = days.len();
+    let work = DayWork::new(cfg, signals, true);
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        // The worker gets the odd days (k = 1, 3, ...) once it runs, and sends their units
-        // back in order, one in flight: at most three days' units exist at once.
-        let (work_tx, work_rx) = std::sync::mpsc::channel::<&mut [VideoDay]>();
-        let (tx, rx) = std::sync::mpsc::sync_channel::<DayUnits>(1);
-        let day_units = &day_units;
-        let mut worker = (n > 1)
+        let helper = (work.days.len() > 1)
             .then(|| {
                 crate::engine::pipeline::with_signals_blocked(|| {
-                    std::thread::Builder::new().name("revenue_split units".into()).spawn_scoped(scope, move || {
-                        for d in work_rx {
-                            // The receiver is gone when the sink stopped early: stop too.
-                            if tx.send(day_units(d)).is_err() {
-                                return;
-                            }
-                        }
-                    })
+                    std::thread::Builder::new()
+                        .name("revenue_split units".into())
+                        .spawn_scoped(scope, || work.help(cfg, &stop, || ()))
                 })
                 .ok()
             })
             .flatten();
-        let mut here = Vec::with_capacity(n);
-        for (k, d) in days.into_iter().enumerate() {
-            if worker.is_some() && k % 2 == 1 {
-                // A worker that already panicked has dropped its receiver: `recv` below reports it.
-                drop(work_tx.send(d));
-            } else {
-                here.push(d);
+        work.help(cfg, &stop, || ());
+        if let Some(Err(panic)) = helper.map(|h| h.join()) {
+            std::panic::resume_unwind(panic);
+        }
+    });
+    let creators = &signals.creators;
+    for d in work.into_days(cfg) {
+        sink(d.finish(cfg, |c| creators.get(&c)))?;
+    }
+    Ok(())
+}
+
+/// The units of every day of a period but what the creators' `users` rows decide (trust and
+/// bots), computed by whichever threads call [`DayWork::help`]: each takes the next day not
+/// yet taken, so two threads share the days whatever else either is doing. This is all of
+/// the per-day work but a lookup per creator, and it needs only the pass: the reader computes
+/// it while it reads the creators (`signals::gather`). On W's month the days took 0.27 s on
+/// two threads after the 0.34 s read of the creators.
+pub struct DayWork {
+    /// The cohort rows, by day, each day by video_id; `days` are its ranges.
+    video_days: Vec<VideoDay>,
+    days: Vec<(usize, usize)>,
+    early: FxHashMap<i64, f64>,
+    windows: WindowRows,
+    /// Whether the days keep their video units (statement lines, `revenue_split_video_units`);
+    /// the creators' units need only their sums.
+    keep_videos: bool,
+    next: AtomicUsize,
+    done: Vec<Mutex<Option<DayPartial>>>,
+}
+
+impl DayWork {
+    /// Takes the cohort rows and window counts out of `signals`.
+    pub fn new(cfg: &Config, signals: &mut PeriodSignals, keep_videos: bool) -> DayWork {
+        let mut video_days = std::mem::take(&mut signals.video_days);
+        // The pass hands its rows over a day at a time, each sorted; any other order is sorted.
+        if !video_days.is_sorted_by_key(|v| v.day) {
+            video_days.sort_unstable_by_key(|v| v.day);
+        }
+        let mut days = Vec::new();
+        let mut from = 0;
+        for cohort in video_days.chunk_by_mut(|a, b| a.day == b.day) {
+            if !cohort.is_sorted_by_key(|v| v.video_id) {
+                cohort.sort_unstable_by_key(|v| v.video_id);
             }
+            days.push((from, from + cohort.len()));
+            from += cohort.len();
         }
-        drop(work_tx);
-        let mut here = here.into_iter();
-        for k in 0..n {
-            let d = if worker.is_some() && k % 2 == 1 {
-                match rx.recv() {
-                    Ok(d) => d,
-                    // The worker sends every day it gets, so it stopped by panicking.
-                    Err(_) => match worker.take().map(|h| h.join()) {
-                        Some(Err(panic)) => std::panic::resume_unwind(panic),
-                        _ => unreachable!("the units worker stopped without its days"),
-                    },
+        let early = signals.early.iter().map(|(id, e)| (*id, early_mult(cfg, Some(e)))).collect();
+        let mut windows = std::mem::take(&mut signals.windows);
+        windows.sort_by_day();
+        let done = days.iter().map(|_| Mutex::new(None)).collect();
+        DayWork { video_days, days, early, windows, keep_videos, next: AtomicUsize::new(0), done }
+    }
+
+    /// Computes days until none is left or `stop` is set, calling `between` after each (a
+    /// backend checks for interrupts there).
+    pub fn help(&self, cfg: &Config, stop: &AtomicBool, mut between: impl FnMut()) {
+        while !stop.load(Ordering::Relaxed) {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            if k >= self.days.len() {
+                return;
+            }
+            let day = self.day(cfg, k);
+            *self.done[k].lock().unwrap_or_else(PoisonError::into_inner) = Some(day);
+            between();
+        }
+    }
+
+    fn day(&self, cfg: &Config, k: usize) -> DayPartial {
+        let (from, to) = self.days[k];
+        let cohort = &self.video_days[from..to];
+        let day = cohort[0].day;
+        let videos = video_units(cfg, cohort, &self.early);
+        let windows = self.windows.of_day(day);
+        let creators = creator_partials(cfg, &videos, |c| windows.get(&c).copied().unwrap_or_default());
+        DayPartial { day, videos: if self.keep_videos { videos } else { Vec::new() }, creators }
+    }
+
+    /// Every day, in order (any day no helper computed is computed here). The cohort rows
+    /// are freed first.
+    pub fn into_days(self, cfg: &Config) -> Vec<DayPartial> {
+        let done: Vec<Option<DayPartial>> =
+            self.done.into_iter().map(|m| m.into_inner().unwrap_or_else(PoisonError::into_inner)).collect();
+        let work = DayWork { done: Vec::new(), ..self };
+        let days: Vec<DayPartial> =
+            done.into_iter().enumerate().map(|(k, d)| d.unwrap_or_else(|| work.day(cfg, k))).collect();
+        drop(work);
+        days
+    }
+}
+
+/// Runs `read` on this thread while a helper thread runs `prepare` (what it makes, and the
+/// days' work) and then computes days; once `read` returns, this thread computes days too,
+/// calling `between` after each (a backend checks for interrupts there). A failed `read`, or
+/// one a Postgres error unwinds through, stops the helper after its current day, and the
+/// scope waits for it. Without a thread everything runs here, in turn.
+pub fn days_alongside<T: Send, R, E: Send>(
+    cfg: &Config,
+    prepare: impl FnOnce() -> Result<(T, DayWork), E> + Send,
+    read: impl FnOnce() -> Result<R, E>,
+    mut between: impl FnMut(),
+) -> Result<(T, R, Vec<DayPartial>), E> {
+    /// Sets the flag when dropped, on an early return or an unwind as well.
+    struct StopOnDrop<'a>(&'a AtomicBool);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::Relaxed);
+        }
+    }
+    /// Tells this thread that the days can be shared, or that they never will be: sent when
+    /// dropped, so on an error or a panic in `prepare` too (else it would wait forever).
+    struct Ready<'a>(&'a SyncSender<()>);
+    impl Drop for Ready<'_> {
+        fn drop(&mut self) {
+            let _ = self.0.try_send(());
+        }
+    }
+    let stop = AtomicBool::new(false);
+    let work = OnceLock::<DayWork>::new();
+    let prepare = Mutex::new(Some(prepare));
+    let (ready, ready_rx) = sync_channel::<()>(1);
+    // On the helper, or here if it could not start.
+    let run = || -> Result<T, E> {
+        let signal = Ready(&ready);
+        let prepare = prepare.lock().unwrap_or_else(PoisonError::into_inner).take();
+        let (made, days) = prepare.expect("the days are prepared once")()?;
+        let days = work.get_or_init(|| days);
+        drop(signal);
+        days.help(cfg, &stop, || ());
+        Ok(made)
+    };
+    let (made, read) = std::thread::scope(|scope| -> Result<(T, R), E> {
+        let _stop = StopOnDrop(&stop);
+        let helper = crate::engine::pipeline::with_signals_blocked(|| {
+            std::thread::Builder::new().name("revenue_split units".into()).spawn_scoped(scope, run)
+        })
+        .ok();
+        let read = read()?;
+        let made = match helper {
+            Some(h) => {
+                if ready_rx.recv().is_ok() {
+                    if let Some(days) = work.get() {
+                        days.help(cfg, &stop, &mut between);
+                    }
                 }
-            } else {
-                day_units(here.next().expect("a day for each k not sent to the worker"))
-            };
-            sink(d)?;
-        }
-        Ok(())
-    })
+                match h.join() {
+                    Ok(made) => made?,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            None => run()?,
+        };
+        Ok((made, read))
+    })?;
+    let days = work.into_inner().map(|w| w.into_days(cfg)).unwrap_or_default();
+    Ok((made, read, days))
+}
+
+/// A day's units before its creators' `users` rows are applied.
+#[derive(Debug)]
+pub struct DayPartial {
+    day: u32,
+    /// Sorted by video_id (empty unless kept).
+    videos: Vec<VideoUnits>,
+    /// Sorted by creator_id.
+    creators: Vec<CreatorPartial>,
+}
+
+impl DayPartial {
+    /// The day's units, with `user` giving each creator's `users` row (if any).
+    pub fn finish<'a>(self, cfg: &Config, user: impl Fn(i64) -> Option<&'a Creator>) -> DayUnits {
+        DayUnits { day: self.day, videos: self.videos, creators: finish_creators(cfg, self.creators, user) }
+    }
+}
+
+/// A creator's sums over its videos of a day, and its integrity multiplier.
+#[derive(Debug)]
+struct CreatorPartial {
+    creator_id: i64,
+    video_units: f64,
+    raw_units: f64,
+    videos: i32,
+    integrity_mult: f64,
 }
 
 /// Video units of one day's cohort (SPEC §3), in the order of `cohort`.
@@ -379,34 +509,57 @@ pub fn creator_units<'a>(
     videos: &[VideoUnits],
     lookup: impl Fn(i64) -> (Option<&'a Creator>, WindowCounts),
 ) -> Vec<CreatorUnits> {
-    let mut by_creator: Vec<(i64, f64, f64, i32)> = Vec::new();
+    finish_creators(cfg, creator_partials(cfg, videos, |c| lookup(c).1), |c| lookup(c).0)
+}
+
+/// Per creator of a day's videos, sorted by creator_id: the sums and the integrity multiplier
+/// of its `window` counts.
+fn creator_partials(cfg: &Config, videos: &[VideoUnits], window: impl Fn(i64) -> WindowCounts) -> Vec<CreatorPartial> {
+    let mut by_creator: Vec<CreatorPartial> = Vec::new();
     let mut index: FxHashMap<i64, usize> = FxHashMap::default();
     for v in videos {
         let Some(creator_id) = v.creator_id else { continue };
         let i = *index.entry(creator_id).or_insert_with(|| {
-            by_creator.push((creator_id, 0.0, 0.0, 0));
+            by_creator.push(CreatorPartial {
+                creator_id,
+                video_units: 0.0,
+                raw_units: 0.0,
+                videos: 0,
+                integrity_mult: 1.0,
+            });
             by_creator.len() - 1
         });
         let e = &mut by_creator[i];
-        e.1 += v.units;
-        e.2 += v.raw_units;
-        e.3 += 1;
+        e.video_units += v.units;
+        e.raw_units += v.raw_units;
+        e.videos += 1;
     }
-    by_creator.sort_unstable_by_key(|e| e.0);
+    by_creator.sort_unstable_by_key(|e| e.creator_id);
+    for e in &mut by_creator {
+        e.integrity_mult = integrity_mult(cfg, &window(e.creator_id));
+    }
     by_creator
+}
+
+/// The creator units of `partials`, with `user` giving each creator's `users` row (if any).
+fn finish_creators<'a>(
+    cfg: &Config,
+    partials: Vec<CreatorPartial>,
+    user: impl Fn(i64) -> Option<&'a Creator>,
+) -> Vec<CreatorUnits> {
+    partials
         .into_iter()
-        .map(|(creator_id, video_units, raw_units, videos)| {
-            let (user, window) = lookup(creator_id);
-            let integrity_mult = integrity_mult(cfg, &window);
+        .map(|p| {
+            let user = user(p.creator_id);
             let trust_mult = trust_mult(cfg, user.and_then(|u| u.trust_score));
             let excluded = user.is_some_and(|u| u.likely_bot);
             let bot_mult = if excluded { 0.0 } else { 1.0 };
             CreatorUnits {
-                creator_id,
-                units: integrity_mult * trust_mult * bot_mult * video_units,
-                raw_units,
-                videos,
-                integrity_mult,
+                creator_id: p.creator_id,
+                units: p.integrity_mult * trust_mult * bot_mult * p.video_units,
+                raw_units: p.raw_units,
+                videos: p.videos,
+                integrity_mult: p.integrity_mult,
                 trust_mult,
                 excluded,
             }
@@ -543,11 +696,11 @@ mod tests {
         assert_eq!(parse_trust_score("garbage"), None);
     }
 
-    #[test]
-    fn days_on_two_threads_match_one_day_at_a_time() {
-        let cfg = Config::default();
+    /// 9 days (an odd count), 40 videos of 7 creators, shuffled across days; an early
+    /// window, a users row with a trust score, window counts for one creator-day. Built anew
+    /// for each call (for_each_day and DayWork take the rows).
+    fn nine_days() -> PeriodSignals {
         let mut next = crate::engine::test_rng(5);
-        // 9 days (an odd count), 40 videos of 7 creators, shuffled across days.
         let mut rows: Vec<VideoDay> = Vec::new();
         for day in 0..9u32 {
             for video in 0..40i64 {
@@ -557,16 +710,115 @@ mod tests {
                 }
             }
         }
-        let mut shuffled = rows.clone();
-        for i in (1..shuffled.len()).rev() {
-            shuffled.swap(i, next(i as u64 + 1) as usize);
+        for i in (1..rows.len()).rev() {
+            rows.swap(i, next(i as u64 + 1) as usize);
         }
-        let mut s = PeriodSignals { video_days: shuffled, ..Default::default() };
+        let mut s = PeriodSignals { video_days: rows, ..Default::default() };
         s.early.insert(3, EarlyViews { views: 10, uniq_devices: 9, uniq_ips: 9 });
-        s.creators.insert(2, Creator { kyc_level: Some(1), trust_score: Some(80.0), likely_bot: false });
+        s.creators.insert(2, Creator { kyc_level: Some(1), trust_score: Some(80.0), likely_bot: true });
+        s.creators.insert(5, Creator { kyc_level: Some(1), trust_score: Some(80.0), likely_bot: false });
         s.windows
             .insert((4, 5), WindowCounts { views: 9, likes: 3, comments: 1, uniq_devices: 2, uniq_ips: 2 })
             .unwrap();
+        s
+    }
+
+    #[test]
+    fn day_work_gives_every_day_however_it_is_shared() {
+        let cfg = Config::default();
+        let mut want = Vec::new();
+        for_each_day(&cfg, &mut nine_days(), |d| -> Result<(), ()> {
+            want.push(d);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(want.len(), 9);
+        // Without the videos: the same creators' units, each day once, in order.
+        let only_creators = |d: &DayUnits| DayUnits { videos: Vec::new(), ..d.clone() };
+        let want: Vec<DayUnits> = want.iter().map(only_creators).collect();
+        let finished = |s: &PeriodSignals, work: DayWork| -> Vec<DayUnits> {
+            work.into_days(&cfg).into_iter().map(|d| d.finish(&cfg, |c| s.creators.get(&c))).collect()
+        };
+        // Two threads, the second one starting late.
+        let mut s = nine_days();
+        let work = DayWork::new(&cfg, &mut s, false);
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            let mut seen = 0;
+            scope.spawn(|| work.help(&cfg, &stop, || ()));
+            work.help(&cfg, &stop, || seen += 1);
+            assert!(seen <= 9);
+        });
+        assert_eq!(finished(&s, work), want);
+        // Stopped after its first day, or before any: the days left are computed at the end.
+        for stop_at in [0, 1] {
+            let mut s = nine_days();
+            let work = DayWork::new(&cfg, &mut s, false);
+            let stop = AtomicBool::new(stop_at == 0);
+            let mut seen = 0;
+            work.help(&cfg, &stop, || {
+                seen += 1;
+                stop.store(true, Ordering::Relaxed);
+            });
+            assert_eq!(seen, stop_at);
+            assert_eq!(finished(&s, work), want);
+        }
+    }
+
+    #[test]
+    fn days_alongside_a_read_are_all_computed_and_failures_end_it() {
+        let cfg = Config::default();
+        let mut want = Vec::new();
+        for_each_day(&cfg, &mut nine_days(), |d| -> Result<(), ()> {
+            want.push(DayUnits { videos: Vec::new(), ..d });
+            Ok(())
+        })
+        .unwrap();
+        // A read that takes a while: the helper computes days meanwhile, this thread the rest.
+        let mut between = 0;
+        let (s, read, days) = days_alongside(
+            &cfg,
+            prepare_nine_days,
+            || {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                Ok("read")
+            },
+            || between += 1,
+        )
+        .unwrap();
+        assert_eq!(read, "read");
+        assert!(between <= 9);
+        let got: Vec<DayUnits> = days.into_iter().map(|d| d.finish(&cfg, |c| s.creators.get(&c))).collect();
+        assert_eq!(got, want);
+        // A failed read, a failed or panicking preparation: the error (or the panic) comes
+        // back, and nothing waits forever (a test that hung would not report it: 10 s).
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let cfg = Config::default();
+            let failed_read = days_alongside(&cfg, prepare_nine_days, || Err::<(), _>("no read"), || ());
+            let failed_prepare =
+                days_alongside(&cfg, || Err::<((), DayWork), _>("no pass"), || Ok::<_, &str>(()), || ());
+            let panicked = std::panic::catch_unwind(|| {
+                days_alongside(&cfg, || -> Result<((), DayWork), ()> { panic!("in the pass") }, || Ok(()), || ())
+            });
+            tx.send((failed_read.err(), failed_prepare.err(), panicked.is_err())).unwrap();
+        });
+        let got = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("days_alongside returned");
+        assert_eq!(got, (Some("no read"), Some("no pass"), true));
+    }
+
+    fn prepare_nine_days() -> Result<(PeriodSignals, DayWork), &'static str> {
+        let mut s = nine_days();
+        let work = DayWork::new(&Config::default(), &mut s, false);
+        Ok((s, work))
+    }
+
+    #[test]
+    fn days_on_two_threads_match_one_day_at_a_time() {
+        let cfg = Config::default();
+        let signals = nine_days;
+        let s = signals();
+        let rows = s.video_days.clone();
         // One day at a time, in order, by the per-day functions.
         let early: FxHashMap<i64, f64> = s.early.iter().map(|(id, e)| (*id, early_mult(&cfg, Some(e)))).collect();
         let mut want = Vec::new();
@@ -580,7 +832,7 @@ mod tests {
             want.push(DayUnits { day, videos, creators });
         }
         let mut got = Vec::new();
-        for_each_day(&cfg, &mut s, |d| -> Result<(), ()> {
+        for_each_day(&cfg, &mut signals(), |d| -> Result<(), ()> {
             got.push(d);
             Ok(())
         })
@@ -588,7 +840,7 @@ mod tests {
         assert_eq!(got, want);
         // A sink that stops at the fourth day: no day after it is handed over.
         let mut seen = Vec::new();
-        let stopped = for_each_day(&cfg, &mut s, |d| {
+        let stopped = for_each_day(&cfg, &mut signals(), |d| {
             seen.push(d.day);
             if d.day == 3 {
                 Err("cancelled")

@@ -6,7 +6,9 @@
 -- with ts. Every path must give the same numbers, and the lookup path must not scan `videos`
 -- or `users` (pg_stat_xact_user_tables counts this transaction's scans).
 --
--- Creators 1 (trust NULL), 2 (trust 75 -> 1.10), 3 (owns the 5,000 idle videos 1000..5999).
+-- Creators 1 (trust NULL), 2 (trust 75 -> 1.10), 3 (owns the 5,000 idle videos 1000..5999);
+-- 5,000 idle users 1000..5999. (A lookup of a span of ids is left to the planner, which would
+-- rightly scan a table of three users whole.)
 --   1  creator 1, launched 2025-08-20 10:00: 50 views 10:00..10:49, distinct devices and IPs, and
 --      2 likes at 11:00 -> raw 56, ER 0.04, early 50/50/50 -> 1.05 (window inside the pass)
 --   2  creator 1, launched 2025-07-01: 50 distinct views that day (before the pass: the early
@@ -30,6 +32,8 @@ SELECT plan(20);
 
 INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, likely_bot) VALUES
     (1, 0, 3, NULL, false), (2, 0, 3, 75, false), (3, 0, 3, NULL, false);
+INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, likely_bot)
+SELECT g, 0, 1, NULL, false FROM generate_series(1000, 5999) g;
 INSERT INTO public.videos (id, creator_id, created_at) VALUES
     (1, 1, '2025-08-20 10:00:00+00'),
     (2, 1, '2025-07-01 00:00:00+00'),
