@@ -950,7 +950,7 @@ impl Tallies {
         for (video, t) in self.early.drain() {
             self.out.early.insert(video, t.counts());
         }
-        // Each day's rows by video, as `units::for_each_day` computes them (it then finds them
+        // Each day's rows by video, as `units::DayWork` computes them (it then finds them
         // sorted): on a worker thread, this runs while the backend reads the creators.
         for day in self.out.video_days.chunk_by_mut(|a, b| a.day == b.day) {
             day.sort_unstable_by_key(|v| v.video_id);
