@@ -267,35 +267,18 @@ pub struct DayUnits {
 }
 
 /// Computes the units of every day of the period, in day order, handing each day to `sink`
-/// (which may stop early with an error, e.g. on a query cancel). The days are computed
-/// first, on two threads when there are several ([`DayWork`]); each day's units depend only
-/// on that day's rows, so the results are the same.
-pub fn for_each_day<E>(
+/// (which may stop early with an error): the days' work on two threads ([`days_alongside`],
+/// with nothing to read beside it), then the `users` rows applied, as `signals::gather` and
+/// `run::compute` do. The tests' way to the units of whole periods.
+#[cfg(test)]
+pub fn for_each_day<E: Send>(
     cfg: &Config,
     signals: &mut PeriodSignals,
     mut sink: impl FnMut(DayUnits) -> Result<(), E>,
 ) -> Result<(), E> {
-    let work = DayWork::new(cfg, signals, true);
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let helper = (work.days.len() > 1)
-            .then(|| {
-                crate::engine::pipeline::with_signals_blocked(|| {
-                    std::thread::Builder::new()
-                        .name("revenue_split units".into())
-                        .spawn_scoped(scope, || work.help(cfg, &stop, || ()))
-                })
-                .ok()
-            })
-            .flatten();
-        work.help(cfg, &stop, || ());
-        if let Some(Err(panic)) = helper.map(|h| h.join()) {
-            std::panic::resume_unwind(panic);
-        }
-    });
-    let creators = &signals.creators;
-    for d in work.into_days(cfg) {
-        sink(d.finish(cfg, |c| creators.get(&c)))?;
+    let ((), (), days) = days_alongside(cfg, || Ok(((), DayWork::new(cfg, signals, true))), || Ok(()), || ())?;
+    for d in days {
+        sink(d.finish(cfg, |c| signals.creators.get(&c)))?;
     }
     Ok(())
 }
