@@ -412,31 +412,35 @@ fn run_row(run_id: i64, status: &'static str, run: &NewRun<'_>, postings: &[Post
     }
 }
 
-/// Preview rows: the allocation's creators, and creators taking part only through owed money.
-fn preview_rows(cfg: &Config, rows: Vec<PayoutRow>, postings: &[Posting], users: &Creators) -> Vec<PreviewRow> {
-    let by_id: rustc_hash::FxHashMap<i64, &Posting> = postings.iter().map(|p| (p.creator_id, p)).collect();
-    let in_rows: rustc_hash::FxHashSet<i64> = rows.iter().map(|r| r.creator_id).collect();
-    let mut out: Vec<PreviewRow> = rows
-        .into_iter()
-        .map(|row| {
-            let p = by_id.get(&row.creator_id);
-            PreviewRow {
-                paid_cents: p.map_or(0, |p| p.paid_cents),
-                owed_after_cents: p.map_or(0, |p| p.owed_after_cents),
-                row,
-            }
-        })
-        .collect();
+/// Preview rows: the allocation's creators, and creators taking part only through owed money,
+/// by creator. Both lists are walked in creator order (each is sorted already, and found so):
+/// no map of either (on W, 370k creators, the two maps took most of the 40 ms of this step).
+fn preview_rows(cfg: &Config, mut rows: Vec<PayoutRow>, postings: &[Posting], users: &Creators) -> Vec<PreviewRow> {
+    rows.sort_by_key(|r| r.creator_id);
+    let mut postings: Vec<&Posting> = postings.iter().collect();
+    postings.sort_by_key(|p| p.creator_id);
+    let mut postings = postings.into_iter().peekable();
+    let mut out: Vec<PreviewRow> = Vec::with_capacity(rows.len());
     // A bot takes no part in any payment step (SPEC §9): owed money alone does not list it.
-    let bot = |id: &i64| users.get(id).is_some_and(|c| c.likely_bot);
-    for p in postings.iter().filter(|p| !in_rows.contains(&p.creator_id) && !bot(&p.creator_id)) {
-        out.push(PreviewRow {
+    let owed_only = |p: &Posting| {
+        (!users.get(&p.creator_id).is_some_and(|c| c.likely_bot)).then(|| PreviewRow {
             row: PayoutRow::without_units(cfg, p.creator_id, users.get(&p.creator_id)),
             paid_cents: p.paid_cents,
             owed_after_cents: p.owed_after_cents,
+        })
+    };
+    for row in rows {
+        while let Some(p) = postings.next_if(|p| p.creator_id < row.creator_id) {
+            out.extend(owed_only(p));
+        }
+        let p = postings.next_if(|p| p.creator_id == row.creator_id);
+        out.push(PreviewRow {
+            paid_cents: p.map_or(0, |p| p.paid_cents),
+            owed_after_cents: p.map_or(0, |p| p.owed_after_cents),
+            row,
         });
     }
-    out.sort_by_key(|r| r.row.creator_id);
+    out.extend(postings.filter_map(owed_only));
     out
 }
 
