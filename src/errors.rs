@@ -49,6 +49,8 @@ pub enum Error {
     Policy(PolicyError),
     /// A data-sized allocation that the machine refused (53200); the backend survives.
     OutOfMemory { what: &'static str, bytes: usize },
+    /// A per-creator daily tally past `u32::MAX` (54000), which the pass keeps in 32 bits.
+    TallyLimit { what: &'static str },
     /// A payout that does not fit the ledger's `amount_cents` column (22003).
     AmountOutOfRange { creator_id: i64, amount_cents: i64, column_type: String },
     /// The allocation refused its input; argument checks make this unreachable from SQL.
@@ -196,6 +198,12 @@ impl Error {
                 Some("Nothing was written.".into()),
                 Some("Run it with more memory available to the server, or for a shorter period (revenue_split_preview_day).".into()),
             ),
+            Error::TallyLimit { what } => (
+                ERRCODE_PROGRAM_LIMIT_EXCEEDED,
+                format!("more than {} {what} on one day", u32::MAX),
+                Some("The event pass keeps a creator's daily counts in 32 bits. Nothing was written.".into()),
+                Some("Check the period's events for a flood on one creator's videos.".into()),
+            ),
             Error::AmountOutOfRange { creator_id, amount_cents, column_type } => (
                 ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
                 format!(
@@ -235,3 +243,16 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_tally_past_32_bits_is_a_program_limit() {
+        let (code, message, detail, hint) = Error::TallyLimit { what: "views of one creator's videos" }.parts();
+        assert_eq!(code, PgSqlErrorCode::ERRCODE_PROGRAM_LIMIT_EXCEEDED);
+        assert_eq!(message, "more than 4294967295 views of one creator's videos on one day");
+        assert!(detail.is_some_and(|d| d.contains("Nothing was written")) && hint.is_some());
+    }
+}

@@ -233,7 +233,7 @@ fn work(
         batch.clear();
         let _ = spare.send(batch);
     }
-    Ok(acc.finish()?)
+    acc.finish()
 }
 
 /// Runs `f` (which starts a thread) with every signal blocked on this thread, so the new

@@ -701,6 +701,7 @@ fn pass_error(e: PassError) -> Error {
             Error::Internal(format!("event pass out of ts order (day {day} after {latest})"))
         }
         PassError::Alloc(e) => out_of_memory(e),
+        PassError::Limit(what) => Error::TallyLimit { what },
     }
 }
 

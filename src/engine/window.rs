@@ -64,11 +64,12 @@ const PRUNE_EVERY: u32 = 4;
 /// which a key seen again today may still have as its last sighting (see `prune_after`).
 const RING: usize = 8;
 
-/// The keys of one (creator, kind) last seen on day `day`.
+/// The keys of one (creator, kind) last seen on day `day`: no more than the last-seen map
+/// holds, so 32 bits (8 bytes a bucket: a creator's 16 buckets take 128 bytes, not 256).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Bucket {
     day: u32,
-    count: i64,
+    count: u32,
 }
 
 /// A bucket no day has used yet.
@@ -96,6 +97,8 @@ impl Sighting {
 const SIGHTINGS: &str = "a day's device and IP sightings";
 const LAST_SEEN: &str = "the seven-day devices and IPs";
 const BUCKETS: &str = "the seven-day distinct counts";
+/// What a bucket counts, as the error of [`PassError::Limit`] names it.
+const DISTINCT_KEYS: &str = "distinct devices or IPs of one creator's views last seen";
 
 /// Sorts `sightings` into `out` by partition (`slot % PARTS`, a counting sort: two sequential
 /// passes) and returns where each partition starts (`PARTS + 1` offsets). Applying a day's
@@ -127,6 +130,8 @@ pub enum PassError {
     OutOfOrder { day: u32, latest: u32 },
     /// A data-sized allocation was refused.
     Alloc(AllocError),
+    /// A per-creator daily tally, kept in 32 bits, would pass `u32::MAX` (what it counts).
+    Limit(&'static str),
 }
 
 impl From<AllocError> for PassError {
@@ -169,7 +174,7 @@ impl SlidingDistinct {
 
     /// Applies the buffered sightings, one partition at a time: a sighting moves its key
     /// from the bucket of the day it was last seen to today's.
-    fn apply(&mut self) -> Result<(), AllocError> {
+    fn apply(&mut self) -> Result<(), PassError> {
         if self.pending.is_empty() {
             return Ok(());
         }
@@ -198,7 +203,7 @@ impl SlidingDistinct {
                 if today.day != day {
                     *today = Bucket { day, count: 0 };
                 }
-                today.count += 1;
+                today.count = today.count.checked_add(1).ok_or(PassError::Limit(DISTINCT_KEYS))?;
             }
         }
         self.pending.clear();
@@ -217,16 +222,20 @@ impl SlidingDistinct {
 
     /// Distinct keys of `creator` seen in the seven days ending with `day` (sightings up to
     /// `day` must have been recorded).
-    pub fn in_window(&mut self, creator: u32, kind: Key, day: u32) -> Result<i64, AllocError> {
+    pub fn in_window(&mut self, creator: u32, kind: Key, day: u32) -> Result<i64, PassError> {
         self.apply()?;
         let start = (creator as usize * 2 + kind as usize) * RING;
         let lo = (day + 1).saturating_sub(WINDOW_DAYS);
-        Ok(self.buckets[start..start + RING].iter().filter(|b| b.day >= lo && b.day <= day).map(|b| b.count).sum())
+        Ok(self.buckets[start..start + RING]
+            .iter()
+            .filter(|b| b.day >= lo && b.day <= day)
+            .map(|b| i64::from(b.count))
+            .sum())
     }
 
     /// Called after each day: every fourth day, forgets the keys that cannot be in any window
     /// ending after `day` (so at most ten days of keys are held).
-    pub fn prune_after(&mut self, day: u32) -> Result<(), AllocError> {
+    pub fn prune_after(&mut self, day: u32) -> Result<(), PassError> {
         self.apply()?;
         if day % PRUNE_EVERY != PRUNE_EVERY - 1 {
             return Ok(());
@@ -277,6 +286,21 @@ mod tests {
         keys.sort_unstable();
         keys.dedup();
         keys.len() as i64
+    }
+
+    #[test]
+    fn a_bucket_past_32_bits_is_refused() {
+        let mut s = SlidingDistinct::new(2).unwrap();
+        s.see(1, Key::Ip, 10, 4).unwrap();
+        assert_eq!(s.in_window(1, Key::Ip, 4), Ok(1));
+        // Creator 1's IP bucket of day 4 full (as if 2^32 - 1 keys had been seen): one more
+        // key is refused, a key seen again is not.
+        let slot = (2 + Key::Ip as usize) * RING + 4 % RING; // creator 1: (1 * 2 + kind) * RING
+        s.buckets[slot].count = u32::MAX;
+        s.see(1, Key::Ip, 10, 4).unwrap();
+        assert_eq!(s.in_window(1, Key::Ip, 4), Ok(i64::from(u32::MAX)));
+        s.see(1, Key::Ip, 11, 4).unwrap();
+        assert_eq!(s.in_window(1, Key::Ip, 4), Err(PassError::Limit(DISTINCT_KEYS)));
     }
 
     #[test]
