@@ -82,16 +82,13 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
     let pool = pool_cents as u64; // validated >= 0
     let n = claims.len();
 
-    // Exact integer weights: weight(i) = mant_i << shift_i, in units of 2^min_exp.
-    let exact: Vec<Dyadic> = claims.iter().map(|c| Dyadic::of(c.units)).collect();
-    let min_exp = exact.iter().map(|d| d.exp).min().unwrap_or(0);
-    let shift: Vec<u32> = exact.iter().map(|d| (d.exp - min_exp) as u32).collect();
-    // k · weight(i), exactly (k < 2^64 and mant < 2^53, so k·mant fits in u128).
-    let times_weight = |i: usize, k: u64| BigUint::from(u128::from(k) * u128::from(exact[i].mant)) << shift[i];
+    let weighed = ExactWeights::of(claims);
+    let exact = &weighed.exact;
+    let times_weight = |i: usize, k: u64| weighed.times(i, k);
 
     // Water-filling. R = pool not yet given to capped creators, W = Σ weight of the others.
     let mut remaining = pool;
-    let mut weights = Weights::new(&exact, &shift);
+    let mut weights = Weights::new(exact, &weighed.shift);
     // Candidates for the cap in order of cap/units ascending (compared exactly), ties by id.
     // Each carries a float estimate of its ratio, which decides most comparisons; close ones
     // are compared exactly (on 370k creators the sort took most of the allocation's time).
@@ -168,8 +165,7 @@ pub fn allocate(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Allocat
     // Σ floor <= Σ R·w/W = R.
     let leftover = remaining - floors;
     if leftover > 0 {
-        let whole = weights.total();
-        let rem_of = |i: usize| weights.remainder(i, remaining, &whole, times_weight);
+        let rem_of = |i: usize| weights.remainder(i, remaining, times_weight);
         rank_remainders(&mut rest, rem_of, |i| claims[i].creator_id);
         let ranked: Vec<usize> = rest.iter().map(|&(_, i)| i).collect();
         // Whatever cannot be placed stays unallocated; this never happens (see hand_out).
@@ -204,12 +200,8 @@ pub fn allocate_hold(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Al
     let mut alloc = allocate(pool_cents, &uncapped)?;
 
     // Exact weights as in `allocate`: share_i > cap_i  <=>  cap_i · W < pool · w_i.
-    let exact: Vec<Dyadic> = claims.iter().map(|c| Dyadic::of(c.units)).collect();
-    let min_exp = exact.iter().map(|d| d.exp).min().unwrap_or(0);
-    let times_weight =
-        |i: usize, k: u64| BigUint::from(u128::from(k) * u128::from(exact[i].mant)) << (exact[i].exp - min_exp) as u32;
-    let shift: Vec<u32> = exact.iter().map(|d| (d.exp - min_exp) as u32).collect();
-    let total_weight = sum_weights(&exact, &shift);
+    let weighed = ExactWeights::of(claims);
+    let total_weight = sum_weights(&weighed.exact, &weighed.shift);
     // `alloc.shares` is sorted by creator_id; walk the claims in the same order.
     let mut order: Vec<usize> = (0..claims.len()).collect();
     order.sort_by_key(|&i| claims[i].creator_id);
@@ -218,7 +210,7 @@ pub fn allocate_hold(pool_cents: i64, claims: &[Claim]) -> Result<Allocation, Al
         share.capped = match claims[i].cap_cents {
             None => false,
             Some(0) => true,
-            Some(cap) => &total_weight * (cap as u64) < times_weight(i, pool_cents as u64), // both >= 0 (validated)
+            Some(cap) => &total_weight * (cap as u64) < weighed.times(i, pool_cents as u64), // both >= 0 (validated)
         };
     }
     Ok(alloc)
@@ -291,6 +283,27 @@ fn hand_out(ranked: &[usize], claims: &[Claim], amount: &mut [u64], mut leftover
         leftover -= 1;
     }
     leftover
+}
+
+/// The claims' exact integer weights: weight(i) = mant_i << shift_i, in units of 2^min_exp,
+/// the smallest exponent of the claims' units.
+struct ExactWeights {
+    exact: Vec<Dyadic>,
+    shift: Vec<u32>,
+}
+
+impl ExactWeights {
+    fn of(claims: &[Claim]) -> ExactWeights {
+        let exact: Vec<Dyadic> = claims.iter().map(|c| Dyadic::of(c.units)).collect();
+        let min_exp = exact.iter().map(|d| d.exp).min().unwrap_or(0);
+        let shift = exact.iter().map(|d| (d.exp - min_exp) as u32).collect();
+        ExactWeights { exact, shift }
+    }
+
+    /// k · weight(i), exactly (k < 2^64 and mant < 2^53, so k·mant fits in u128).
+    fn times(&self, i: usize, k: u64) -> BigUint {
+        BigUint::from(u128::from(k) * u128::from(self.exact[i].mant)) << self.shift[i]
+    }
 }
 
 /// A positive finite `f64` as exactly `mant · 2^exp` (`mant` odd, < 2^53).
@@ -435,6 +448,8 @@ impl Weights {
         }
     }
 
+    /// W as a big integer (the tests compare the two forms by it).
+    #[cfg(test)]
     fn total(&self) -> BigUint {
         match self {
             Weights::Small { total, .. } => BigUint::from(*total),
@@ -442,20 +457,27 @@ impl Weights {
         }
     }
 
-    /// The whole remainder of `R·w_i / W` (`whole` is `W` as [`Weights::total`] gives it).
-    fn remainder(
-        &self,
-        i: usize,
-        remaining: u64,
-        whole: &BigUint,
-        times_weight: impl Fn(usize, u64) -> BigUint,
-    ) -> Remainder {
+    /// `R·w_i` when it fits in a `u128` (ordinary weights and pools), with W.
+    fn small_product(&self, i: usize, remaining: u64) -> Option<(u128, u128)> {
         match self {
-            Weights::Small { w, total } => match w[i].checked_mul(u128::from(remaining)) {
-                Some(p) => Remainder::Small(p % total),
-                None => Remainder::Big(div_rem(&times_weight(i, remaining), whole).1),
-            },
-            Weights::Big { .. } => Remainder::Big(div_rem(&times_weight(i, remaining), whole).1),
+            Weights::Small { w, total } => w[i].checked_mul(u128::from(remaining)).map(|p| (p, *total)),
+            Weights::Big { .. } => None,
+        }
+    }
+
+    /// `floor(R·w_i / W)` and `R·w_i mod W` in big integers (when `small_product` has none).
+    fn big_divide(&self, i: usize, remaining: u64, times_weight: impl Fn(usize, u64) -> BigUint) -> (u64, BigUint) {
+        match self {
+            Weights::Small { total, .. } => div_rem(&times_weight(i, remaining), &BigUint::from(*total)),
+            Weights::Big { total } => div_rem(&times_weight(i, remaining), total),
+        }
+    }
+
+    /// The whole remainder of `R·w_i / W`.
+    fn remainder(&self, i: usize, remaining: u64, times_weight: impl Fn(usize, u64) -> BigUint) -> Remainder {
+        match self.small_product(i, remaining) {
+            Some((p, total)) => Remainder::Small(p % total),
+            None => Remainder::Big(self.big_divide(i, remaining, times_weight).1),
         }
     }
 
@@ -467,15 +489,14 @@ impl Weights {
         top_shift: u64,
         times_weight: impl Fn(usize, u64) -> BigUint,
     ) -> (u64, u64) {
-        let (floor, rem) = match self {
-            Weights::Small { w, total } => match w[i].checked_mul(u128::from(remaining)) {
-                // The quotient is at most R (< 2^64); the remainder is below W < 2^(top_shift + 64).
-                Some(p) => return ((p / total) as u64, ((p % total) >> top_shift) as u64),
-                None => div_rem(&times_weight(i, remaining), &BigUint::from(*total)),
-            },
-            Weights::Big { total } => div_rem(&times_weight(i, remaining), total),
-        };
-        (floor, bits_from(&rem, top_shift))
+        match self.small_product(i, remaining) {
+            // The quotient is at most R (< 2^64); the remainder is below W < 2^(top_shift + 64).
+            Some((p, total)) => ((p / total) as u64, ((p % total) >> top_shift) as u64),
+            None => {
+                let (floor, rem) = self.big_divide(i, remaining, times_weight);
+                (floor, bits_from(&rem, top_shift))
+            }
+        }
     }
 }
 
@@ -1128,10 +1149,8 @@ mod tests {
                     // The whole remainders: equal as values, and as the definition has them.
                     let whole = big.total();
                     if whole != BigUint::ZERO {
-                        let (r_small, r_big) = (
-                            small.remainder(i, remaining, &whole, times_weight),
-                            big.remainder(i, remaining, &whole, times_weight),
-                        );
+                        let (r_small, r_big) =
+                            (small.remainder(i, remaining, times_weight), big.remainder(i, remaining, times_weight));
                         assert_eq!(r_small.big().into_owned(), (times_weight(i, remaining) % &whole));
                         assert_eq!(r_small.cmp(&r_big), Ordering::Equal);
                     }
