@@ -423,8 +423,9 @@ fn preview_rows(cfg: &Config, mut rows: Vec<PayoutRow>, postings: &[Posting], us
     let mut out: Vec<PreviewRow> = Vec::with_capacity(rows.len());
     // A bot takes no part in any payment step (SPEC §9): owed money alone does not list it.
     let owed_only = |p: &Posting| {
-        (!users.get(&p.creator_id).is_some_and(|c| c.likely_bot)).then(|| PreviewRow {
-            row: PayoutRow::without_units(cfg, p.creator_id, users.get(&p.creator_id)),
+        let user = users.get(&p.creator_id);
+        (!user.is_some_and(|c| c.likely_bot)).then(|| PreviewRow {
+            row: PayoutRow::without_units(cfg, p.creator_id, user),
             paid_cents: p.paid_cents,
             owed_after_cents: p.owed_after_cents,
         })
