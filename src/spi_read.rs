@@ -239,6 +239,12 @@ pub unsafe fn text_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
     }
 }
 
+/// For the reads that turn a float into text (`float8::text`, `to_jsonb` of a float8 column):
+/// with `extra_float_digits` at 0 or less that text is rounded (`1/3` becomes
+/// `0.333333333333333`), so a result would depend on the caller's session. With 1, the
+/// server's default, it is the shortest text that reads back as the same value.
+pub const EXACT_FLOATS: &[(&std::ffi::CStr, &std::ffi::CStr)] = &[(c"extra_float_digits", c"1")];
+
 /// Runs `f` with settings changed for the queries it runs, and only those, as a function's
 /// `SET` clause does (and core's `RI_Initial_Check`): a new GUC nest level, popped when `f`
 /// returns. When a Postgres error unwinds through, the transaction's abort pops it.
