@@ -88,7 +88,8 @@ pub fn first<T>(sql: &str, args: &[DatumWithOid<'_>], f: impl FnMut(Row<'_>) -> 
 /// executor's result slot: a `DestReceiver` instead of a cursor, so no row is copied into an
 /// SPI tuple table, the plan is chosen for the whole result rather than a cursor's first
 /// rows, and Postgres may use parallel workers. The datums are valid only during the call;
-/// `f` returning an error stops the query. The caller must hold an SPI connection.
+/// `f` returning an error stops the query. The caller must hold an SPI connection. The query
+/// runs with [`EXACT_FLOATS`], whatever the session has.
 pub fn stream_rows(
     sql: &str,
     args: &[DatumWithOid<'_>],
@@ -133,7 +134,7 @@ pub fn stream_rows(
             dest: std::ptr::addr_of_mut!(receiver).cast(),
             ..Default::default()
         };
-        let rc = pg_sys::SPI_execute_extended(sql.as_ptr(), &options);
+        let rc = with_settings(EXACT_FLOATS, || pg_sys::SPI_execute_extended(sql.as_ptr(), &options));
         if let Some(e) = receiver.error.take() {
             return Err(e);
         }
@@ -239,11 +240,12 @@ pub unsafe fn text_bytes<'a>(d: pg_sys::Datum) -> &'a [u8] {
     }
 }
 
-/// For the reads that turn a float into text (`float8::text`, `to_jsonb` of a float8 column):
-/// with `extra_float_digits` at 0 or less that text is rounded (`1/3` becomes
-/// `0.333333333333333`), so a result would depend on the caller's session. With 1, the
-/// server's default, it is the shortest text that reads back as the same value.
-pub const EXACT_FLOATS: &[(&std::ffi::CStr, &std::ffi::CStr)] = &[(c"extra_float_digits", c"1")];
+/// Every read's `extra_float_digits`. Some reads turn a float into text: the configuration's
+/// float8 columns (`to_jsonb`), a float trust score, float device or IP columns (`::text`).
+/// With 0 or less that text is rounded (`1/3` becomes `0.333333333333333`), so a result would
+/// depend on the caller's session. With 1, the server's default, it is the shortest text that
+/// reads back as the same value.
+const EXACT_FLOATS: &[(&std::ffi::CStr, &std::ffi::CStr)] = &[(c"extra_float_digits", c"1")];
 
 /// Runs `f` with settings changed for the queries it runs, and only those, as a function's
 /// `SET` clause does (and core's `RI_Initial_Check`): a new GUC nest level, popped when `f`

@@ -97,12 +97,10 @@ fn video_info(v: &[pg_sys::Datum], n: &[bool]) -> VideoInfo {
 /// What the videos active in the window are called when their allocation is refused.
 const ACTIVE: &str = "the videos with events in the window";
 
-/// `revenue_split.config`, validated (no row: the SPEC defaults). Its float columns reach us
-/// through `to_jsonb`, as text: read with [`spi_read::EXACT_FLOATS`].
+/// `revenue_split.config`, validated (no row: the SPEC defaults).
 /// (`_client`: reads need an SPI connection; they run through `spi_read`.)
 pub fn read_config(_client: &SpiClient<'_>) -> Result<Config> {
-    let rows: Vec<Option<String>> =
-        spi_read::with_settings(spi_read::EXACT_FLOATS, || spi_read::collect(CONFIG_SQL, &[], |r| r.get::<String>(0)))?;
+    let rows: Vec<Option<String>> = spi_read::collect(CONFIG_SQL, &[], |r| r.get::<String>(0))?;
     if rows.len() > 1 {
         return Err(Error::ConfigRows(rows.len() as i64));
     }
@@ -337,20 +335,7 @@ pub(crate) fn read_by_ids(
 /// creators' `users` rows decide (`signals.creators`: see [`DayPartial::finish`]); the days
 /// keep their video units with `keep_videos`. With `progress`, a NOTICE reports each day
 /// of the period as the pass finishes reading it.
-///
-/// The reads run with [`spi_read::EXACT_FLOATS`]: a float trust score (or a float device or IP
-/// column) reaches us as its text.
 pub fn gather(
-    client: &SpiClient<'_>,
-    cfg: &Config,
-    period: &Period,
-    progress: bool,
-    keep_videos: bool,
-) -> Result<(PeriodSignals, Vec<DayPartial>)> {
-    spi_read::with_settings(spi_read::EXACT_FLOATS, || gather_pinned(client, cfg, period, progress, keep_videos))
-}
-
-fn gather_pinned(
     client: &SpiClient<'_>,
     cfg: &Config,
     period: &Period,
