@@ -31,7 +31,17 @@ pub enum Error {
     /// Row-level security would hide rows of an application table from the caller (42501).
     RowSecurity { schema: String, table: String, role: String },
     /// A repeat of a run key with another pool than the key's first run (23505).
-    PoolMismatch { kind: &'static str, period_start: String, run_id: i64, earlier_pool: i64, pool: i64 },
+    /// `done` is how the first run came about (`committed` or `adopted`), `correct` the call
+    /// that pays another pool for the key.
+    PoolMismatch {
+        kind: &'static str,
+        period_start: String,
+        done: String,
+        run_id: i64,
+        earlier_pool: i64,
+        pool: i64,
+        correct: String,
+    },
     /// The database's extension objects are of another version than this library (55000):
     /// the package was upgraded but not `ALTER EXTENSION revenue_split UPDATE`.
     SchemaVersion { installed: String },
@@ -43,6 +53,8 @@ pub enum Error {
     AlreadyHasRun { kind: &'static str, period_start: String, run_id: i64, status: String },
     /// An adoption that matches no transactions row (22023).
     NothingPaid { payment_type: String },
+    /// An adopted recipient whose matching inflow rows sum below zero (22023).
+    NegativeAdopted { recipient: i64, amount_cents: i64 },
     /// A clawback that an enum `direction` without the label `outflow` cannot record (22023).
     NoOutflowLabel { type_name: String, creator_id: i64 },
     /// The payment step refused its input (arithmetic overflow; 22003).
@@ -142,11 +154,11 @@ impl Error {
                 Some("revenue_split reads the application tables with row_security = off and never computes a payout from a subset of the rows; with row_security off, any table whose policies apply to the role is refused, whatever the policies say.".into()),
                 Some(format!("Run it as a role that row-level security does not apply to: one with BYPASSRLS (e.g. ALTER ROLE \"{role}\" BYPASSRLS), or the table's owner when the table does not FORCE ROW LEVEL SECURITY; see README \"Supabase (self-hosted)\".")),
             ),
-            Error::PoolMismatch { kind, period_start, run_id, earlier_pool, pool } => (
+            Error::PoolMismatch { kind, period_start, done, run_id, earlier_pool, pool, correct } => (
                 ERRCODE_UNIQUE_VIOLATION,
-                format!("{kind} run of {period_start} was already committed as run {run_id} with pool {earlier_pool}, not pool {pool}"),
+                format!("{kind} run of {period_start} was already {done} as run {run_id} with pool {earlier_pool}, not pool {pool}"),
                 Some("A run key is paid once; a repeat must use the pool it was first committed with. Nothing was written.".into()),
-                Some(format!("To pay a different pool for it, preview and post a correction: revenue_split_correct with pool => {pool} (SPEC §9).")),
+                Some(format!("To pay a different pool for it, preview and post a correction: {correct} (SPEC §9).")),
             ),
             Error::SchemaVersion { installed } => (
                 ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE,
@@ -184,6 +196,12 @@ impl Error {
                 format!("no transactions row matches: no inflow with payment_type '{payment_type}' was created in [paid_from, paid_to)"),
                 Some("Nothing was written.".into()),
                 Some("Check payment_type and the paid_from / paid_to range: the original script writes its rows at now(), usually in the month after the one it paid.".into()),
+            ),
+            Error::NegativeAdopted { recipient, amount_cents } => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("the matching inflow rows of recipient {recipient} sum to {amount_cents} cents: an adopted payment cannot be negative"),
+                Some("Nothing was written.".into()),
+                Some("Check those transactions rows (payment_type, direction = 'inflow', created_at in [paid_from, paid_to)): a payout writes positive inflows.".into()),
             ),
             Error::NoOutflowLabel { type_name, creator_id } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,

@@ -50,6 +50,11 @@ pub fn preview(period: &Period, pool_cents: i64) -> Result<Vec<PreviewRow>> {
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, false)?;
         let Computed { payout: p, mut users, .. } = compute(client, &cfg, period, pool_cents, PREVIEW)?;
+        // With no units a commit writes nothing and runs no payment step (SPEC §6.3), so money
+        // owed from earlier runs is not paid: the preview shows what the commit would do.
+        if p.rows.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut phase = signals::Phases::new();
         let (postings, more) = settle_run(&cfg, &step::earned_of(&p.rows), &users, &HashMap::new())?;
         users.extend(more);
@@ -70,7 +75,7 @@ pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<Ru
         let key = RunKey { period, payment_type };
         let _snapshot = lock(client, &key)?;
         if let Some(first) = ledger::first_run(&key)? {
-            return ledger::skip_repeat(first, period.kind, pool_cents);
+            return ledger::skip_repeat(first, period, pool_cents);
         }
         let cfg = signals::read_config(client)?;
         let tables = signals::check_app_tables(client, &cfg, true)?;
@@ -82,7 +87,8 @@ pub fn commit(period: &Period, pool_cents: i64, payment_type: &str) -> Result<Ru
         let c = compute(client, &cfg, period, pool_cents, RECORD)?;
         let p = &c.payout;
         if p.rows.is_empty() {
-            return Ok(RunRow::no_units(period, pool_cents));
+            let owed_cents = ledger::owed_total()?;
+            return Ok(RunRow::no_units(period, pool_cents, owed_cents));
         }
         let mut phase = signals::Phases::new();
         let (postings, _) = settle_run(&cfg, &step::earned_of(&p.rows), &c.users, &HashMap::new())?;
@@ -268,8 +274,13 @@ pub fn adopt(
         if paid.is_empty() {
             return Err(Error::NothingPaid { payment_type: payment_type.to_string() });
         }
+        if let Some(&(recipient, amount_cents)) = paid.iter().find(|(_, amount)| *amount < 0) {
+            return Err(Error::NegativeAdopted { recipient, amount_cents });
+        }
         let allocated = paid.iter().try_fold(0i64, |a, (_, amount)| a.checked_add(*amount));
         let allocated = allocated.ok_or_else(|| Error::Internal("adopted amounts overflow bigint".into()))?;
+        // Both are >= 0, so the difference fits.
+        let unallocated_cents = pool_cents - allocated;
         let owed = ledger::owed()?;
         // What was paid counts as earned and paid: nothing becomes owed, no money moves.
         let postings: Vec<Posting> = paid
@@ -300,7 +311,7 @@ pub fn adopt(
             corrects: None,
             pool_cents,
             allocated_cents: allocated,
-            unallocated_cents: pool_cents - allocated,
+            unallocated_cents,
             total_units: 0.0,
             creators: paid.iter().filter(|(_, a)| *a > 0).count() as i32,
             config: &cfg,

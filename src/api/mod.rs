@@ -121,7 +121,7 @@ fn check_paid_range(
         return Err(invalid("paid_to", "infinity", ACCEPTED));
     }
     if from.into_inner() >= to.into_inner() {
-        return Err(invalid("paid_from", format!("{from:?} (not before paid_to {to:?})"), ACCEPTED));
+        return Err(invalid("paid_from", format!("{from} (not before paid_to {to})"), ACCEPTED));
     }
     Ok((from, to))
 }

@@ -7,6 +7,7 @@
 //! later ones into `skipped`, and the unique index `runs_run_key` is the backstop. The key is
 //! `(monthly, month)` or `(daily, day, payment_type)` (SPEC §6.2): never a configuration value.
 
+use chrono::Datelike;
 use pgrx::datum::Date;
 use pgrx::spi::SpiClient;
 
@@ -87,7 +88,8 @@ pub struct RunRow {
 }
 
 impl RunRow {
-    pub fn no_units(period: &Period, pool_cents: i64) -> RunRow {
+    /// Nothing ran: what is owed stays owed, and the row says how much (`owed_cents`).
+    pub fn no_units(period: &Period, pool_cents: i64, owed_cents: i64) -> RunRow {
         RunRow {
             run_id: None,
             status: "no_units",
@@ -99,7 +101,7 @@ impl RunRow {
             unallocated_cents: pool_cents,
             total_units: 0.0,
             paid_cents: 0,
-            owed_cents: 0,
+            owed_cents,
         }
     }
 }
@@ -189,14 +191,26 @@ pub fn first_run(key: &RunKey<'_>) -> Result<Option<FirstRun>> {
 
 /// A repeat of a key is `skipped`, unless its pool differs from the key's first run (SPEC
 /// §6.2: 23505, whatever corrections did since).
-pub fn skip_repeat(first: FirstRun, kind: Kind, pool_cents: i64) -> Result<RunRow> {
+pub fn skip_repeat(first: FirstRun, period: &Period, pool_cents: i64) -> Result<RunRow> {
     if first.row.pool_cents != pool_cents {
+        let start = period.start;
+        let correct = match period.kind {
+            Kind::Monthly => {
+                format!("revenue_split_correct({}, {}, pool => {pool_cents})", start.year(), start.month())
+            }
+            Kind::Daily => format!(
+                "revenue_split_correct_day('{start}', '{}', pool => {pool_cents})",
+                first.payment_type.replace('\'', "''")
+            ),
+        };
         return Err(Error::PoolMismatch {
-            kind: kind.as_str(),
-            period_start: first.row.period_start.to_string(),
+            kind: period.kind.as_str(),
+            period_start: start.to_string(),
+            done: if first.status == "adopted" { "adopted" } else { "committed" }.into(),
             run_id: first.row.run_id.unwrap_or_default(),
             earlier_pool: first.row.pool_cents,
             pool: pool_cents,
+            correct,
         });
     }
     Ok(first.row)
@@ -302,14 +316,13 @@ pub fn post(
     let moved_amounts: Vec<i64> = moved.iter().map(|p| p.paid_cents).collect();
 
     // Lock the users rows in id order, so two runs paying the same creators queue instead of
-    // deadlocking.
+    // deadlocking. A creator may have no users row (SPEC §4.4: cap 0), e.g. a recipient of an
+    // adopted month, or a users row deleted since it was paid: a clawback from it is still
+    // posted (the transactions row records the debt), there is just no balance to change.
     let mut sorted = moved_ids.clone();
     sorted.sort_unstable();
     let locked =
         client.update(&LOCK_USERS_SQL.replace("@app@", &app), None, &[sorted.into()]).map_err(spi_error)?.len();
-    if locked != moved_ids.len() {
-        return Err(Error::Internal(format!("{} creators to pay but {locked} users rows", moved_ids.len())));
-    }
 
     let payment_type = run.transactions_payment_type();
     let mut transaction_ids: HashMap<i64, i64> = HashMap::new();
@@ -361,8 +374,8 @@ pub fn post(
             .update(&BUMP_BALANCES_SQL.replace("@app@", &app), None, &[moved_ids.clone().into(), moved_amounts.into()])
             .map_err(spi_error)?
             .len();
-        if bumped != moved_ids.len() {
-            return Err(Error::Internal(format!("{} paid creators but {bumped} balances updated", moved_ids.len())));
+        if bumped != locked {
+            return Err(Error::Internal(format!("{locked} users rows locked but {bumped} balances updated")));
         }
     }
 
@@ -534,6 +547,14 @@ pub fn owed() -> Result<HashMap<i64, i64>> {
         Ok(())
     })?;
     Ok(out)
+}
+
+/// Σ owed by every creator (held bots included), as a run row reports it.
+pub fn owed_total() -> Result<i64> {
+    owed()?
+        .values()
+        .try_fold(0i64, |a, o| a.checked_add(*o))
+        .ok_or_else(|| Error::Internal("the creators' owed money exceeds bigint".into()))
 }
 
 /// Per creator, (earned, paid) under the key of `first_run` so far.

@@ -100,7 +100,9 @@ pub fn payout(cfg: &Config, pool_cents: i64, totals: &UnitTotals, users: &Creato
             cap_cents: if has_user { kyc_cap(cfg, level) } else { Some(0) },
         })
         .collect();
-    let total_units: f64 = claims.iter().map(|c| c.units).sum();
+    // From +0.0: `Iterator::sum` of no f64 is -0.0, which a correction with no units stored as
+    // `total_units = -0`.
+    let total_units: f64 = claims.iter().fold(0.0, |a, c| a + c.units);
     let alloc = match cfg.over_cap {
         OverCap::Redistribute => allocate(pool_cents, &claims)?,
         OverCap::Hold => allocate_hold(pool_cents, &claims)?,
@@ -175,6 +177,16 @@ mod tests {
         assert_eq!(got, vec![(1, 5_000, Some(5_000), true), (2, 5_000, None, false), (3, 0, Some(0), true)]);
         assert_eq!((p.allocated_cents, p.unallocated_cents, p.creators_paid()), (10_000, 0, 2));
         assert_eq!(p.total_units, 100.0);
+    }
+
+    #[test]
+    fn no_units_total_is_positive_zero() {
+        let mut t = UnitTotals::default();
+        t.add_day(&day(&[(5, 0.0)]));
+        let p = payout(&Config::default(), 1_000, &t, &Creators::default()).unwrap();
+        assert!(p.rows.is_empty());
+        assert!(p.total_units == 0.0 && p.total_units.is_sign_positive(), "{}", p.total_units);
+        assert_eq!((p.allocated_cents, p.unallocated_cents), (0, 1_000));
     }
 
     #[test]

@@ -20,12 +20,12 @@
 --       run EARNS (§9: "amount_cents stays what the run allocates, i.e. earns"), not what it pays.
 --   (b) `capped` is not asserted under over_cap = hold, nor on owed-only preview rows (units 0):
 --       §8 defines it through the water-filling, which hold does not run.
---   (c) `owed_cents` of a run row is not asserted when a likely_bot creator is owed money:
---       whether Σ owed after the run counts a bot outside the payment step is not pinned down.
+--   (c) `owed_cents` of a run row is Σ owed after the run over every creator, a likely_bot
+--       creator's held money included (README: "Decisions where the SPEC is silent").
 --   (d) whether a preview lists a bot that is owed money (units 0, paid 0) is not pinned down:
 --       only "it is paid nothing" is asserted for it.
 BEGIN;
-SELECT plan(80);
+SELECT plan(84);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -242,9 +242,9 @@ SELECT is((SELECT count(*) FROM revenue_split_preview_day(200, '2025-06-11') WHE
     'bot owed money: a bot takes no part in the payment step, so the preview does not list it');
 SELECT pg_temp.mark();
 SELECT results_eq(
-    $$SELECT status, creators, allocated_cents, unallocated_cents, paid_cents FROM revenue_split_run(200, '2025-06-11')$$,
-    $$VALUES ('committed'::text, 2, 200::bigint, 0::bigint, 200::bigint)$$,
-    'bot owed money: the run pays 200 to the two others only');
+    $$SELECT status, creators, allocated_cents, unallocated_cents, paid_cents, owed_cents FROM revenue_split_run(200, '2025-06-11')$$,
+    $$VALUES ('committed'::text, 2, 200::bigint, 0::bigint, 200::bigint, 33::bigint)$$,
+    'bot owed money: the run pays 200 to the two others only; owed_cents counts the bot''s held 33');
 SELECT results_eq(
     $$SELECT recipient, amount_cents FROM public.transactions WHERE id > (SELECT m FROM tx_mark) ORDER BY recipient$$,
     $$VALUES (11::bigint, 100), (12, 100)$$,
@@ -370,9 +370,9 @@ SELECT is((SELECT coalesce(sum(paid_cents), 0) FROM revenue_split_preview(12000,
     'min payout, November: the bot owed 300 is paid nothing');
 SELECT pg_temp.mark();
 SELECT results_eq(
-    $$SELECT status, creators, allocated_cents, unallocated_cents, paid_cents FROM revenue_split_commit(12000, 2024, 11)$$,
-    $$VALUES ('committed'::text, 2, 12000::bigint, 0::bigint, 12000::bigint)$$,
-    'min payout, November: allocated 12,000, paid 12,000');
+    $$SELECT status, creators, allocated_cents, unallocated_cents, paid_cents, owed_cents FROM revenue_split_commit(12000, 2024, 11)$$,
+    $$VALUES ('committed'::text, 2, 12000::bigint, 0::bigint, 12000::bigint, 600::bigint)$$,
+    'min payout, November: allocated 12,000, paid 12,000; owed 300 (23) + 300 (the bot)');
 SELECT results_eq(
     $$SELECT recipient, amount_cents FROM public.transactions WHERE id > (SELECT m FROM tx_mark) ORDER BY recipient$$,
     $$VALUES (22::bigint, 7000), (23, 5000)$$,
@@ -383,6 +383,20 @@ SELECT results_eq($$SELECT * FROM pg_temp.bal(23) UNION ALL SELECT * FROM pg_tem
 -- The threshold goes back to 0. 2024-12-10, pool 100: 22 earns 100. 23 takes part through its owed 300
 -- (payable min(300, 5,000) = 300); the bot does not.
 UPDATE revenue_split.config SET min_payout_cents = 0;
+-- 2024-12-05 has no events (U = 0): a run writes nothing and runs no payment step (§6.3), so the
+-- owed 300 of 23, payable now, is not paid; its preview must say so by listing no one.
+SELECT is_empty($$SELECT * FROM revenue_split_preview_day(100, '2024-12-05')$$,
+    'no units: the preview lists no one, although 23 is owed 300 it could be paid');
+SELECT pg_temp.mark();
+SELECT results_eq(
+    $$SELECT run_id, status, creators, allocated_cents, unallocated_cents, paid_cents, owed_cents
+        FROM revenue_split_run(100, '2024-12-05')$$,
+    $$VALUES (NULL::bigint, 'no_units'::text, 0, 0::bigint, 100::bigint, 0::bigint, 600::bigint)$$,
+    'no units: no_units, nothing paid; owed_cents = what is owed now (300 + the bot''s 300)');
+SELECT is_empty($$SELECT * FROM public.transactions WHERE id > (SELECT m FROM tx_mark)$$,
+    'no units: no ledger row');
+SELECT is_empty($$SELECT * FROM revenue_split_preview(100, 2023, 1)$$,
+    'no units: a month with no events previews as no rows as well');
 SELECT results_eq(
     $$SELECT creator_id, round(units::numeric, 9), kyc_level, cap_cents, amount_cents, paid_cents, owed_after_cents
         FROM revenue_split_preview_day(100, '2024-12-10') WHERE creator_id <> 24 ORDER BY creator_id$$,

@@ -16,7 +16,7 @@
 -- The script's March 2025, pool 10,001: three equal creators, per-creator round(10,001 / 3) =
 -- round(3,333.67) = 3,334 each -> it paid 10,002, one cent more than the pool (unallocated -1).
 BEGIN;
-SELECT plan(32);
+SELECT plan(38);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -183,6 +183,50 @@ SELECT results_eq($$SELECT status, creators, allocated_cents, unallocated_cents 
 SELECT results_eq($$SELECT run_id, status FROM revenue_split_run(100, '2025-05-13', 'daily_payout')$$,
     $$SELECT run_id, 'skipped'::text FROM ad2$$, 'adopt_day: the key (daily, 2025-05-13, daily_payout) is taken');
 
+-- ==== a recipient with no users row ====
+-- The script's daily payout of 2025-05-20 (pool 2,010): creator 6 (KYC 3, 10 views) 2,000, and
+-- 10 cents to recipient 9, which has no users row. The SPEC gives 6 all of it (9 has no units,
+-- and no users row means cap 0): the correction pays 6 +10 and claws 10 back from 9, as an
+-- outflow row, with no balance to lower. (Before 0.3.0 shipped, this was an internal error.)
+INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, likely_bot) VALUES (6, 2000, 3, NULL, false);
+INSERT INTO public.videos (id, creator_id, created_at) VALUES (61, 6, NULL);
+INSERT INTO public.event (video_id, event_type, ts, device_id, ip_hash)
+SELECT 61, 'view', timestamptz '2025-05-20 10:00:00+00' + g * interval '1 minute', 'd61-' || g, 'i61-' || g
+FROM generate_series(1, 10) g;
+INSERT INTO public.transactions (created_at, recipient, amount_cents, payment_type, status, direction) VALUES
+    ('2025-05-21 02:00:00+00', 6, 2000, 'revenue_split', 'pending', 'inflow'),
+    ('2025-05-21 02:00:01+00', 9, 10, 'revenue_split', 'pending', 'inflow');
+INSERT INTO adopted_ids SELECT id FROM public.transactions WHERE created_at >= '2025-05-21 00:00:00+00' AND created_at < '2025-05-22 00:00:00+00';
+SELECT results_eq(
+    $$SELECT status, creators, allocated_cents, unallocated_cents
+        FROM revenue_split_adopt_day('2025-05-20', 2010, '2025-05-21 00:00:00+00', '2025-05-22 00:00:00+00')$$,
+    $$VALUES ('adopted'::text, 2, 2010::bigint, 0::bigint)$$,
+    'no users row: a recipient without one is adopted like the others');
+SELECT results_eq(
+    $$SELECT creator_id, earned_cents, target_cents, delta_cents, kyc_level, cap_cents
+        FROM revenue_split_preview_correction_day('2025-05-20') ORDER BY creator_id$$,
+    $$VALUES (6::bigint, 2000::bigint, 2010::bigint, 10::bigint, 3, NULL::bigint), (9, 10, 0, -10, NULL, 0)$$,
+    'no users row: the correction preview gives 6 +10 and 9 -10');
+CREATE TEMP TABLE tx_mark9 AS SELECT max(id) AS m FROM public.transactions;
+SELECT results_eq(
+    $$SELECT status, creators_changed, credited_cents, debited_cents, allocated_cents, unallocated_cents
+        FROM revenue_split_correct_day('2025-05-20')$$,
+    $$VALUES ('corrected'::text, 2, 10::bigint, 10::bigint, 2010::bigint, 0::bigint)$$,
+    'no users row: the correction is made');
+SELECT results_eq(
+    $$SELECT recipient, amount_cents, payment_type, status, direction FROM public.transactions
+       WHERE id > (SELECT m FROM tx_mark9) ORDER BY recipient$$,
+    $$VALUES (6::bigint, 10, 'revenue_split_adjustment'::text, 'pending'::text, 'inflow'::text),
+             (9, 10, 'revenue_split_adjustment', 'pending', 'outflow')$$,
+    'no users row: an inflow of 10 to 6, and the clawback of 10 from 9 as an outflow row');
+SELECT results_eq($$SELECT id, current_balance FROM public.users WHERE id IN (6, 9) ORDER BY id$$,
+    $$VALUES (6::bigint, 2010::bigint)$$,
+    'no users row: 6''s balance rises by 10; no users row 9 appears');
+SELECT results_eq(
+    $$SELECT creator_id, earned_cents, paid_cents, owed_cents FROM revenue_split.balances WHERE creator_id IN (6, 9) ORDER BY creator_id$$,
+    $$VALUES (6::bigint, 2010::bigint, 2010::bigint, 0::bigint), (9, 0, 0, 0)$$,
+    'no users row: 6 earned and was paid 2,010; 9 earned and was paid 0 in the end');
+
 -- ==== invariants ====
 SELECT is_empty($$SELECT * FROM revenue_split.balances WHERE earned_cents <> paid_cents + owed_cents$$,
     'invariant: earned = paid + owed');
@@ -202,8 +246,8 @@ SELECT results_eq(
     'balances of the adopted days: X 2,600, Y 2,500');
 SELECT results_eq(
     $$SELECT status, count(*) FROM revenue_split.runs GROUP BY status ORDER BY status$$,
-    $$VALUES ('adopted'::text, 3::bigint), ('correction', 1)$$,
-    'runs: 3 adopted, 1 correction');
+    $$VALUES ('adopted'::text, 4::bigint), ('correction', 2)$$,
+    'runs: 4 adopted, 2 corrections');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -17,7 +17,7 @@
 -- Reading (question for the lead): revenue_split_preview_correction(_day) of a period without a
 -- committed run is refused like the correction itself (22023, "nothing to correct").
 BEGIN;
-SELECT plan(91);
+SELECT plan(94);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -141,6 +141,10 @@ SELECT throws_ok($$SELECT * FROM revenue_split_adopt(2025, 5, 700, '2025-05-02 0
     'adopt: paid_from = paid_to');
 SELECT throws_ok($$SELECT * FROM revenue_split_adopt(2025, 5, 700, '2025-06-01 00:00+00', '2025-05-01 00:00+00')$$, '22023', NULL,
     'adopt: paid_from > paid_to');
+SET LOCAL TimeZone = 'UTC';  -- the message prints the timestamps as the session would
+SELECT matches(split_part(pg_temp.refusal($$SELECT * FROM revenue_split_adopt(2025, 5, 700, '2025-06-01 00:00+00', '2025-05-01 00:00+00')$$), ' | ', 2),
+    '^invalid paid_from: 2025-06-01 00:00:00\+00 \(not before paid_to 2025-05-01 00:00:00\+00\)',
+    'adopt: paid_from > paid_to names both as timestamps');
 SELECT throws_ok($$SELECT * FROM revenue_split_adopt(2025, 5, 700, NULL, '2025-06-01 00:00+00')$$, '22023', NULL,
     'adopt: NULL paid_from');
 SELECT throws_ok($$SELECT * FROM revenue_split_adopt(2025, 5, 700, '2025-05-01 00:00+00', NULL)$$, '22023', NULL,
@@ -155,6 +159,14 @@ SELECT throws_ok($$SELECT * FROM revenue_split_adopt(2025, 5, 700, '2025-05-01 0
     'adopt: NULL payment_type');
 SELECT throws_ok($$SELECT * FROM revenue_split_adopt(2025, 5, 700, '2025-05-01 00:00+00', '2025-06-01 00:00+00', '')$$, '22023', NULL,
     'adopt: empty payment_type');
+-- Inflow rows of a recipient that sum below zero: refused (22023) naming the recipient, not a
+-- CHECK violation of revenue_split.allocations.
+INSERT INTO public.transactions (created_at, recipient, amount_cents, payment_type, status, direction) VALUES
+    ('2025-04-02 03:00:00+00', 2, -40, 'legacy_neg', 'pending', 'inflow');
+SELECT matches(pg_temp.refusal($$SELECT * FROM revenue_split_adopt(2025, 3, 700, '2025-04-01 00:00+00', '2025-05-01 00:00+00', 'legacy_neg')$$),
+    '^22023 \| the matching inflow rows of recipient 2 sum to -40 cents',
+    'adopt: a negative sum is refused with 22023 naming the recipient and the sum');
+DELETE FROM public.transactions WHERE payment_type = 'legacy_neg';
 -- June 2025 is committed; its own rows (created now(), revenue_split_monthly) would match the window.
 SELECT throws_ok($$SELECT * FROM revenue_split_adopt(2025, 6, 1000, now() - interval '1 hour', now() + interval '1 hour')$$, '22023', NULL,
     'adopt: the month already has a run');
@@ -255,8 +267,12 @@ SELECT ok(pg_temp.refusal($$SELECT * FROM revenue_split_commit(2000, 2025, 6)$$)
     '23505: message or detail names the earlier run and both pools (1000, 2000)');
 SELECT matches(split_part(pg_temp.refusal($$SELECT * FROM revenue_split_commit(2000, 2025, 6)$$), ' | ', 4), 'revenue_split_correct',
     '23505: the hint names revenue_split_correct');
-SELECT matches(split_part(pg_temp.refusal($$SELECT * FROM revenue_split_run(2000, '2025-06-10')$$), ' | ', 4), 'revenue_split_correct',
-    '23505 (daily): the hint names revenue_split_correct_day or revenue_split_correct');
+SELECT is(split_part(pg_temp.refusal($$SELECT * FROM revenue_split_commit(2000, 2025, 6)$$), ' | ', 4),
+    'To pay a different pool for it, preview and post a correction: revenue_split_correct(2025, 6, pool => 2000) (SPEC §9).',
+    '23505: the hint is the monthly correction to call');
+SELECT is(split_part(pg_temp.refusal($$SELECT * FROM revenue_split_run(2000, '2025-06-10')$$), ' | ', 4),
+    'To pay a different pool for it, preview and post a correction: revenue_split_correct_day(''2025-06-10'', ''revenue_split'', pool => 2000) (SPEC §9).',
+    '23505 (daily): the hint is the daily correction to call, with its payment type');
 SELECT is(pg_temp.state(), (SELECT s FROM before2), 'the skipped and refused repeats wrote nothing');
 
 SELECT * FROM finish();
