@@ -115,6 +115,17 @@ COMMENT ON TABLE revenue_split.statement_lines IS
     'revenue_split: per run, creator and video, the counts and units the run paid on (SPEC §10)';
 SELECT pg_catalog.pg_extension_config_dump('revenue_split.statement_lines', '');
 
+-- Adoption (SPEC §11): the transactions rows each adopted run counted as paid. A row is adopted
+-- once (an adoption whose window takes in a row adopted before is refused), and never a row
+-- revenue_split wrote itself, so that no payment counts as paid twice.
+CREATE TABLE revenue_split.adopted_rows (
+    transaction_id bigint PRIMARY KEY,
+    run_id         bigint NOT NULL REFERENCES revenue_split.runs (run_id)
+);
+COMMENT ON TABLE revenue_split.adopted_rows IS
+    'revenue_split: the transactions rows each adopted run counted as paid (SPEC §11)';
+SELECT pg_catalog.pg_extension_config_dump('revenue_split.adopted_rows', '');
+
 -- Audit: what the run's pass read (issue: statements and exports).
 ALTER TABLE revenue_split.runs
     ADD COLUMN events_read bigint,

@@ -52,7 +52,10 @@ pub enum Error {
     /// An adoption of a run key that already has a run (22023).
     AlreadyHasRun { kind: &'static str, period_start: String, run_id: i64, status: String },
     /// An adoption that matches no transactions row (22023).
-    NothingPaid { payment_type: String },
+    /// `own_rows`: matching rows left out because revenue_split wrote them itself.
+    NothingPaid { payment_type: String, own_rows: i64 },
+    /// Matching rows that an earlier adoption counted already (22023).
+    AdoptedBefore { run_id: i64, rows: i64 },
     /// An adopted recipient whose matching inflow rows sum below zero (22023).
     NegativeAdopted { recipient: i64, amount_cents: i64 },
     /// A clawback that an enum `direction` without the label `outflow` cannot record (22023).
@@ -142,7 +145,7 @@ impl Error {
                 ERRCODE_DATATYPE_MISMATCH,
                 format!("application column \"{schema}\".\"{table}\".\"{column}\" has type {found}; revenue_split needs {expected}"),
                 Some(if *column == "ts" || *column == "created_at" {
-                    "A timestamp without time zone would move every UTC day boundary by the session's TimeZone.".into()
+                    "Days are UTC intervals of instants: a timestamp without time zone would move every day boundary by the session's TimeZone, and a date or text value is not an instant.".into()
                 } else {
                     "See the README section \"Application tables\" for the types revenue_split works with.".into()
                 }),
@@ -191,11 +194,21 @@ impl Error {
                 Some("A run key is paid once; adopting it would record it twice. Nothing was written.".into()),
                 Some("To change what it paid, use revenue_split_preview_correction / revenue_split_correct.".into()),
             ),
-            Error::NothingPaid { payment_type } => (
+            Error::NothingPaid { payment_type, own_rows } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,
                 format!("no transactions row matches: no inflow with payment_type '{payment_type}' was created in [paid_from, paid_to)"),
-                Some("Nothing was written.".into()),
+                Some(if *own_rows > 0 {
+                    format!("Nothing was written. {own_rows} inflow rows in the range were written by revenue_split itself: they are its own runs' payments, never adopted.")
+                } else {
+                    "Nothing was written.".into()
+                }),
                 Some("Check payment_type and the paid_from / paid_to range: the original script writes its rows at now(), usually in the month after the one it paid.".into()),
+            ),
+            Error::AdoptedBefore { run_id, rows } => (
+                ERRCODE_INVALID_PARAMETER_VALUE,
+                format!("{rows} of the matching transactions rows were already adopted, by run {run_id}"),
+                Some("A payment is adopted once, so that it never counts as paid twice. Nothing was written.".into()),
+                Some("Narrow paid_from / paid_to to the rows that paid this period (see revenue_split.adopted_rows for the rows each adopted run counted).".into()),
             ),
             Error::NegativeAdopted { recipient, amount_cents } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,

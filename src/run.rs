@@ -270,10 +270,20 @@ pub fn adopt(
         }
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, true)?;
-        let paid = signals::paid_rows(&cfg, payment_type, paid_from, paid_to)?;
-        if paid.is_empty() {
-            return Err(Error::NothingPaid { payment_type: payment_type.to_string() });
+        let found = signals::paid_rows(&cfg, payment_type, paid_from, paid_to)?;
+        if let Some((run_id, rows)) = found.adopted_before {
+            return Err(Error::AdoptedBefore { run_id, rows });
         }
+        if found.paid.is_empty() {
+            return Err(Error::NothingPaid { payment_type: payment_type.to_string(), own_rows: found.own_rows });
+        }
+        if found.own_rows > 0 {
+            pgrx::notice!(
+                "revenue_split: {} inflow rows in [paid_from, paid_to) were written by revenue_split itself and are not adopted",
+                found.own_rows
+            );
+        }
+        let paid = &found.paid;
         if let Some(&(recipient, amount_cents)) = paid.iter().find(|(_, amount)| *amount < 0) {
             return Err(Error::NegativeAdopted { recipient, amount_cents });
         }
@@ -319,6 +329,7 @@ pub fn adopt(
             newest_event_us: None,
         };
         let run_id = ledger::post(client, &cfg.app_schema, &run, &allocations, &postings, &Lines::default())?;
+        ledger::record_adopted_rows(client, run_id, found.ids)?;
         Ok(run_row(run_id, "adopted", &run, &postings))
     })
 }

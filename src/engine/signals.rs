@@ -535,17 +535,44 @@ pub fn read_creators(cfg: &Config, ids: Vec<i64>) -> Result<Creators> {
     Ok(out)
 }
 
-/// What another system paid (SPEC §11): per recipient, Σ `amount_cents` of the inflows of
-/// `payment_type` created in `[from, to)`, by recipient.
+/// What another system paid (SPEC §11), as [`paid_rows`] finds it.
+#[derive(Debug, Default)]
+pub struct PaidRows {
+    /// Per recipient, by recipient: Σ `amount_cents` of its rows.
+    pub paid: Vec<(i64, i64)>,
+    /// The ids of those rows.
+    pub ids: Vec<i64>,
+    /// Matching rows that revenue_split wrote itself, left out.
+    pub own_rows: i64,
+    /// The first run that adopted any of them before, and how many of them it adopted.
+    pub adopted_before: Option<(i64, i64)>,
+}
+
+/// The inflows of `payment_type` created in `[from, to)` that another system wrote.
 pub fn paid_rows(
     cfg: &Config,
     payment_type: &str,
     from: TimestampWithTimeZone,
     to: TimestampWithTimeZone,
-) -> Result<Vec<(i64, i64)>> {
-    spi_read::collect(&with_schema(PAID_ROWS_SQL, cfg), &[payment_type.into(), from.into(), to.into()], |r| {
-        Ok((r.req::<i64>(0)?, r.req::<i64>(1)?))
-    })
+) -> Result<PaidRows> {
+    let mut out = PaidRows::default();
+    spi_read::for_each_row(&with_schema(PAID_ROWS_SQL, cfg), &[payment_type.into(), from.into(), to.into()], |r| {
+        out.own_rows += r.req::<i64>(3)?;
+        // NULL when every row of the recipient was revenue_split's own.
+        if let Some(amount) = r.get::<i64>(1)? {
+            out.paid.push((r.req::<i64>(0)?, amount));
+            out.ids.extend(r.req::<Vec<i64>>(2)?);
+        }
+        if let Some(run_id) = r.get::<i64>(4)? {
+            let rows = r.req::<i64>(5)?;
+            out.adopted_before = match out.adopted_before {
+                Some((first, n)) => Some((first.min(run_id), n + rows)),
+                None => Some((run_id, rows)),
+            };
+        }
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Per-day progress of the event pass: a NOTICE, from the backend thread, as the pass moves

@@ -30,6 +30,7 @@ const LOCK_USERS_SQL: &str = include_str!("../sql/lock_users.sql");
 const INSERT_TRANSACTIONS_SQL: &str = include_str!("../sql/insert_transactions.sql");
 const INSERT_ALLOCATIONS_SQL: &str = include_str!("../sql/insert_allocations.sql");
 const BUMP_BALANCES_SQL: &str = include_str!("../sql/bump_balances.sql");
+const INSERT_ADOPTED_ROWS_SQL: &str = include_str!("../sql/insert_adopted_rows.sql");
 const CHECK_RUN_SQL: &str = include_str!("../sql/check_run.sql");
 const INSERT_CLAWBACKS_SQL: &str = include_str!("../sql/insert_clawbacks.sql");
 const INSERT_ENTRIES_SQL: &str = include_str!("../sql/insert_entries.sql");
@@ -547,6 +548,12 @@ pub fn owed() -> Result<HashMap<i64, i64>> {
         Ok(())
     })?;
     Ok(out)
+}
+
+/// Records the transactions rows that adopted run `run_id` counted as paid (SPEC §11).
+pub fn record_adopted_rows(client: &mut SpiClient<'_>, run_id: i64, ids: Vec<i64>) -> Result<()> {
+    client.update(INSERT_ADOPTED_ROWS_SQL, None, &[run_id.into(), ids.into()]).map_err(spi_error)?;
+    Ok(())
 }
 
 /// Σ owed by every creator (held bots included), as a run row reports it.

@@ -16,7 +16,7 @@
 -- The script's March 2025, pool 10,001: three equal creators, per-creator round(10,001 / 3) =
 -- round(3,333.67) = 3,334 each -> it paid 10,002, one cent more than the pool (unallocated -1).
 BEGIN;
-SELECT plan(38);
+SELECT plan(45);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -95,6 +95,10 @@ SELECT results_eq(
     'adopt: the runs row (status adopted, the configuration recorded)');
 SELECT is(pg_temp.ledger(), (SELECT s FROM ledger0), 'adopt: nothing written to transactions or users');
 SELECT results_eq(
+    $$SELECT r.transaction_id, r.run_id = (SELECT run_id FROM a) FROM revenue_split.adopted_rows r ORDER BY 1$$,
+    $$SELECT id, true FROM public.transactions WHERE payment_type = 'revenue_split_monthly' AND amount_cents = 3334 ORDER BY id$$,
+    'adopt: revenue_split.adopted_rows records the three rows it counted, with the run');
+SELECT results_eq(
     $$SELECT creator_id, earned_cents, paid_cents, owed_cents FROM revenue_split.balances
        WHERE earned_cents <> 0 OR paid_cents <> 0 OR owed_cents <> 0 ORDER BY creator_id$$,
     $$VALUES (1::bigint, 3334::bigint, 3334::bigint, 0::bigint), (2, 3334, 3334, 0), (3, 3334, 3334, 0)$$,
@@ -109,8 +113,14 @@ SELECT matches(pg_temp.refusal($$SELECT * FROM revenue_split_commit(10000, 2025,
     'the 23505 message names pool');
 SELECT throws_ok($$SELECT * FROM revenue_split_adopt(2025, 3, 10001, '2025-04-01 00:00:00+00', '2025-04-02 00:00:00+00')$$, '22023', NULL,
     'adopting the same month again: 22023 (the key already has a run)');
+-- Another key whose window takes in the same rows (a daily key of payment type
+-- revenue_split_monthly): a payment is adopted once, so it is refused, naming the run.
+SELECT matches(pg_temp.refusal($$SELECT * FROM revenue_split_adopt_day('2025-03-31', 10001, '2025-03-31 00:00:00+00', '2025-04-03 00:00:00+00', 'revenue_split_monthly')$$),
+    '^22023 \| 3 of the matching transactions rows were already adopted, by run ' || (SELECT run_id FROM a) || ' \|',
+    'adopting rows adopted before (another key, an overlapping window): 22023 naming how many and the run');
 SELECT is(pg_temp.ledger(), (SELECT s FROM ledger0), 'skipped and refused calls wrote nothing to the ledger');
 SELECT is((SELECT count(*) FROM revenue_split.runs), 1::bigint, 'still one run');
+SELECT is((SELECT count(*) FROM revenue_split.adopted_rows), 3::bigint, 'still three adopted rows');
 
 -- ==== preview the correction: the KYC -1 clawback ====
 -- Recomputed with the recorded (default) configuration: K (KYC -1) cap 0 -> 0; A and B unlimited share
@@ -227,6 +237,31 @@ SELECT results_eq(
     $$VALUES (6::bigint, 2010::bigint, 2010::bigint, 0::bigint), (9, 0, 0, 0)$$,
     'no users row: 6 earned and was paid 2,010; 9 earned and was paid 0 in the end');
 
+-- ==== rows revenue_split wrote itself are never adopted ====
+-- The extension's own daily run of 2025-03-10 (pool 300): A and B 150 each (K, KYC -1, cap 0),
+-- rows of payment type revenue_split written at now(). A window around now() matches only them:
+-- nothing another system paid, so the adoption is refused and says why.
+CREATE TEMP TABLE own AS SELECT * FROM revenue_split_run(300, '2025-03-10');
+SELECT results_eq($$SELECT status, creators, allocated_cents FROM own$$, $$VALUES ('committed'::text, 2, 300::bigint)$$,
+    'own rows: the extension pays 2025-03-10 itself');
+SELECT matches(pg_temp.refusal($$SELECT * FROM revenue_split_adopt_day('2025-03-11', 500, now() - interval '1 hour', now() + interval '1 hour')$$),
+    '^22023 \| no transactions row matches: .* \| Nothing was written. 2 inflow rows in the range were written by revenue_split itself',
+    'own rows: a window with only the extension''s own rows is refused, naming them in the detail');
+-- A row of the other system in the same window (recipient 6, 123): only it is adopted.
+INSERT INTO public.transactions (created_at, recipient, amount_cents, payment_type, status, direction)
+VALUES (now(), 6, 123, 'revenue_split', 'pending', 'inflow');
+INSERT INTO adopted_ids SELECT max(id) FROM public.transactions;
+SELECT results_eq(
+    $$SELECT status, creators, allocated_cents, unallocated_cents
+        FROM revenue_split_adopt_day('2025-03-11', 500, now() - interval '1 hour', now() + interval '1 hour')$$,
+    $$VALUES ('adopted'::text, 1, 123::bigint, 377::bigint)$$,
+    'own rows: with another system''s row in the window, only that row is adopted');
+SELECT results_eq(
+    $$SELECT a.creator_id, a.amount_cents FROM revenue_split.allocations a JOIN revenue_split.runs r USING (run_id)
+       WHERE r.status = 'adopted' AND r.period_start = '2025-03-11'$$,
+    $$VALUES (6::bigint, 123::bigint)$$,
+    'own rows: the adopted run has one allocation, recipient 6''s 123');
+
 -- ==== invariants ====
 SELECT is_empty($$SELECT * FROM revenue_split.balances WHERE earned_cents <> paid_cents + owed_cents$$,
     'invariant: earned = paid + owed');
@@ -246,8 +281,8 @@ SELECT results_eq(
     'balances of the adopted days: X 2,600, Y 2,500');
 SELECT results_eq(
     $$SELECT status, count(*) FROM revenue_split.runs GROUP BY status ORDER BY status$$,
-    $$VALUES ('adopted'::text, 4::bigint), ('correction', 2)$$,
-    'runs: 4 adopted, 2 corrections');
+    $$VALUES ('adopted'::text, 5::bigint), ('committed', 1), ('correction', 2)$$,
+    'runs: 5 adopted, 1 committed, 2 corrections');
 
 SELECT * FROM finish();
 ROLLBACK;
