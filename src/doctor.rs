@@ -9,6 +9,7 @@ use pgrx::spi::SpiClient;
 use crate::config::{Config, OverCap};
 use crate::engine::signals::{self, spi_error, AppTables, EventIndexes};
 use crate::errors::Result;
+use crate::money::ledger;
 use crate::spi_read;
 
 const PRIVILEGES_SQL: &str = include_str!("sql/doctor_privileges.sql");
@@ -93,6 +94,13 @@ pub fn report() -> Result<Vec<Check>> {
     Spi::connect(|client| {
         let mut out = Vec::new();
         let mut users_ok = false;
+        // Objects of another version than the library (the package was upgraded without
+        // ALTER EXTENSION ... UPDATE): every other function refuses to run, and the checks
+        // below would read tables that may not exist yet. Say so, and stop.
+        if let Err(e) = ledger::check_version(client) {
+            out.push(row("version", "error", format!("{}; run ALTER EXTENSION revenue_split UPDATE", e.message())));
+            return Ok(out);
+        }
         let cfg = match signals::read_config(client) {
             Ok(cfg) => {
                 out.push(row("config", "ok", format!("app_schema = {}", cfg.app_schema)));
@@ -554,7 +562,7 @@ fn check_runs(client: &SpiClient<'_>, out: &mut Vec<Check>) -> Result<()> {
         let creators = r.get::<i32>(8).map_err(spi_error)?.unwrap_or_default();
         let at: String = r.get(10).map_err(spi_error)?.unwrap_or_default();
         let detail = format!(
-            "{kind} {start} ({payment_type}) at {at}: pool {pool}, allocated {allocated}, unallocated {unallocated}, {creators} creators paid"
+            "{kind} {start} ({payment_type}) at {at}: pool {pool}, allocated {allocated}, unallocated {unallocated}, {creators} creators earned"
         );
         let consistent = sum == allocated && allocated + unallocated == pool;
         out.push(if consistent {

@@ -64,6 +64,9 @@ record monthly 2025-08-01 2025-09-01 revenue_split_monthly 10000000 "$august"
 record monthly 2025-08-01 2025-09-01 payout_v2 10000000 "$august"
 record daily 2025-08-20 2025-08-21 revenue_split 20000 "$day"
 check "0.2.0 paid August twice (the bug being fixed)" "2" "$(q -c "SELECT count(*) FROM revenue_split.runs WHERE kind = 'monthly'")"
+check "0.2.0 objects with the current library: the doctor reports the version, and only that" \
+    "version|error|revenue_split 0.2.0 is installed in this database, but the server loaded the $current library; run ALTER EXTENSION revenue_split UPDATE" \
+    "$(q -A -F '|' -c "SELECT * FROM revenue_split_doctor()" 2>&1)"
 before=$(q -c "$old_runs")
 alloc_before=$(q -c "SELECT md5(string_agg(a::text, '|' ORDER BY run_id, creator_id)) FROM revenue_split.allocations a")
 tx_before=$(q -c "SELECT count(*) || '/' || sum(amount_cents) FROM public.transactions")
