@@ -55,9 +55,11 @@ pub enum Error {
     /// `own_rows`: matching rows left out because revenue_split wrote them itself.
     NothingPaid { payment_type: String, own_rows: i64 },
     /// Matching rows that an earlier adoption counted already (22023).
-    AdoptedBefore { run_id: i64, rows: i64 },
+    AdoptedBefore { runs: Vec<i64>, rows: i64 },
     /// An adopted recipient whose matching inflow rows sum below zero (22023).
     NegativeAdopted { recipient: i64, amount_cents: i64 },
+    /// Two `users` rows with the id of a creator the run pays (21000).
+    DuplicateUser { schema: String, id: i64 },
     /// A clawback that an enum `direction` without the label `outflow` cannot record (22023).
     NoOutflowLabel { type_name: String, creator_id: i64 },
     /// The payment step refused its input (arithmetic overflow; 22003).
@@ -196,17 +198,25 @@ impl Error {
             ),
             Error::NothingPaid { payment_type, own_rows } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("no transactions row matches: no inflow with payment_type '{payment_type}' was created in [paid_from, paid_to)"),
+                if *own_rows > 0 {
+                    format!("no transactions row of another system matches: the {own_rows} inflows with payment_type '{payment_type}' created in [paid_from, paid_to) were written by revenue_split itself")
+                } else {
+                    format!("no transactions row matches: no inflow with payment_type '{payment_type}' was created in [paid_from, paid_to)")
+                },
                 Some(if *own_rows > 0 {
-                    format!("Nothing was written. {own_rows} inflow rows in the range were written by revenue_split itself: they are its own runs' payments, never adopted.")
+                    "Nothing was written. revenue_split's own rows are its runs' payments, already in its ledger: they are never adopted.".into()
                 } else {
                     "Nothing was written.".into()
                 }),
                 Some("Check payment_type and the paid_from / paid_to range: the original script writes its rows at now(), usually in the month after the one it paid.".into()),
             ),
-            Error::AdoptedBefore { run_id, rows } => (
+            Error::AdoptedBefore { runs, rows } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,
-                format!("{rows} of the matching transactions rows were already adopted, by run {run_id}"),
+                format!(
+                    "{rows} of the matching transactions rows were already adopted, by run{} {}",
+                    if runs.len() > 1 { "s" } else { "" },
+                    runs.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                ),
                 Some("A payment is adopted once, so that it never counts as paid twice. Nothing was written.".into()),
                 Some("Narrow paid_from / paid_to to the rows that paid this period (see revenue_split.adopted_rows for the rows each adopted run counted).".into()),
             ),
@@ -215,6 +225,12 @@ impl Error {
                 format!("the matching inflow rows of recipient {recipient} sum to {amount_cents} cents: an adopted payment cannot be negative"),
                 Some("Nothing was written.".into()),
                 Some("Check those transactions rows (payment_type, direction = 'inflow', created_at in [paid_from, paid_to)): a payout writes positive inflows.".into()),
+            ),
+            Error::DuplicateUser { schema, id } => (
+                ERRCODE_CARDINALITY_VIOLATION,
+                format!("\"{schema}\".\"users\" has more than one row with id {id}"),
+                Some("Both rows would get the creator's amount. Nothing was written.".into()),
+                Some("Make users.id unique (a primary key or a unique index).".into()),
             ),
             Error::NoOutflowLabel { type_name, creator_id } => (
                 ERRCODE_INVALID_PARAMETER_VALUE,

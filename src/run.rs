@@ -5,7 +5,7 @@
 //! all-or-nothing with whatever else the caller does. Calls that write take the run key's
 //! lock first and then read everything on one snapshot (SPEC §6.2).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use pgrx::datum::{Date, TimestampWithTimeZone};
 use pgrx::prelude::*;
@@ -271,8 +271,8 @@ pub fn adopt(
         let cfg = signals::read_config(client)?;
         signals::check_app_tables(client, &cfg, true)?;
         let found = signals::paid_rows(&cfg, payment_type, paid_from, paid_to)?;
-        if let Some((run_id, rows)) = found.adopted_before {
-            return Err(Error::AdoptedBefore { run_id, rows });
+        if let Some((runs, rows)) = found.adopted_before {
+            return Err(Error::AdoptedBefore { runs: runs.into_iter().collect(), rows });
         }
         if found.paid.is_empty() {
             return Err(Error::NothingPaid { payment_type: payment_type.to_string(), own_rows: found.own_rows });
@@ -293,7 +293,7 @@ pub fn adopt(
         let unallocated_cents = pool_cents - allocated;
         let owed = ledger::owed()?;
         // What was paid counts as earned and paid: nothing becomes owed, no money moves.
-        let postings: Vec<Posting> = paid
+        let mut postings: Vec<Posting> = paid
             .iter()
             .filter(|(_, amount)| *amount != 0)
             .map(|(id, amount)| Posting {
@@ -303,6 +303,15 @@ pub fn adopt(
                 owed_after_cents: owed.get(id).copied().unwrap_or(0),
             })
             .collect();
+        // The creators owed money from earlier runs, unchanged: a run row's owed_cents is what
+        // every creator is owed after it. They move nothing, so they get no ledger entry.
+        let recipients: HashSet<i64> = paid.iter().map(|(id, _)| *id).collect();
+        postings.extend(owed.iter().filter(|(id, o)| **o > 0 && !recipients.contains(id)).map(|(id, o)| Posting {
+            creator_id: *id,
+            earned_cents: 0,
+            paid_cents: 0,
+            owed_after_cents: *o,
+        }));
         let allocations: Vec<PayoutRow> = paid
             .iter()
             .map(|(id, amount)| PayoutRow {

@@ -10,7 +10,7 @@
 //! events of the early windows that reach outside the pass (`early`), and the creators'
 //! users rows (one probe each). Per-phase wall times are DEBUG1 messages.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use pgrx::check_for_interrupts;
@@ -544,8 +544,8 @@ pub struct PaidRows {
     pub ids: Vec<i64>,
     /// Matching rows that revenue_split wrote itself, left out.
     pub own_rows: i64,
-    /// The first run that adopted any of them before, and how many of them it adopted.
-    pub adopted_before: Option<(i64, i64)>,
+    /// The runs that adopted any of them before, and how many of them they adopted.
+    pub adopted_before: Option<(BTreeSet<i64>, i64)>,
 }
 
 /// The inflows of `payment_type` created in `[from, to)` that another system wrote.
@@ -563,12 +563,10 @@ pub fn paid_rows(
             out.paid.push((r.req::<i64>(0)?, amount));
             out.ids.extend(r.req::<Vec<i64>>(2)?);
         }
-        if let Some(run_id) = r.get::<i64>(4)? {
-            let rows = r.req::<i64>(5)?;
-            out.adopted_before = match out.adopted_before {
-                Some((first, n)) => Some((first.min(run_id), n + rows)),
-                None => Some((run_id, rows)),
-            };
+        if let Some(runs) = r.get::<Vec<i64>>(4)? {
+            let (seen, n) = out.adopted_before.get_or_insert_with(Default::default);
+            seen.extend(runs);
+            *n += r.req::<i64>(5)?;
         }
         Ok(())
     })?;

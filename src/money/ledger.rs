@@ -322,8 +322,15 @@ pub fn post(
     // posted (the transactions row records the debt), there is just no balance to change.
     let mut sorted = moved_ids.clone();
     sorted.sort_unstable();
-    let locked =
-        client.update(&LOCK_USERS_SQL.replace("@app@", &app), None, &[sorted.into()]).map_err(spi_error)?.len();
+    let mut locked_ids = Vec::new();
+    for row in client.update(&LOCK_USERS_SQL.replace("@app@", &app), None, &[sorted.into()]).map_err(spi_error)? {
+        locked_ids.push(row.get::<i64>(1).map_err(spi_error)?.unwrap_or_default());
+    }
+    // In id order: two rows of one id would both get the amount.
+    if let Some(w) = locked_ids.windows(2).find(|w| w[0] == w[1]) {
+        return Err(Error::DuplicateUser { schema: app_schema.to_string(), id: w[0] });
+    }
+    let locked = locked_ids.len();
 
     let payment_type = run.transactions_payment_type();
     let mut transaction_ids: HashMap<i64, i64> = HashMap::new();

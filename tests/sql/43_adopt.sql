@@ -16,7 +16,7 @@
 -- The script's March 2025, pool 10,001: three equal creators, per-creator round(10,001 / 3) =
 -- round(3,333.67) = 3,334 each -> it paid 10,002, one cent more than the pool (unallocated -1).
 BEGIN;
-SELECT plan(45);
+SELECT plan(46);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -238,24 +238,32 @@ SELECT results_eq(
     'no users row: 6 earned and was paid 2,010; 9 earned and was paid 0 in the end');
 
 -- ==== rows revenue_split wrote itself are never adopted ====
--- The extension's own daily run of 2025-03-10 (pool 300): A and B 150 each (K, KYC -1, cap 0),
--- rows of payment type revenue_split written at now(). A window around now() matches only them:
--- nothing another system paid, so the adoption is refused and says why.
+-- The extension's own daily run of 2025-03-10 (pool 300), under over_cap = hold: A, K and B earn
+-- 100 each; A and B are paid (rows of payment type revenue_split written at now()), K (KYC -1,
+-- cap 0) stays owed 100. A window around now() matches only the two rows: nothing another
+-- system paid, so the adoption is refused and says why.
+INSERT INTO revenue_split.config (over_cap) VALUES ('hold')
+ON CONFLICT (singleton) DO UPDATE SET over_cap = 'hold';
 CREATE TEMP TABLE own AS SELECT * FROM revenue_split_run(300, '2025-03-10');
-SELECT results_eq($$SELECT status, creators, allocated_cents FROM own$$, $$VALUES ('committed'::text, 2, 300::bigint)$$,
-    'own rows: the extension pays 2025-03-10 itself');
+SELECT results_eq($$SELECT status, creators, allocated_cents, paid_cents, owed_cents FROM own$$,
+    $$VALUES ('committed'::text, 3, 300::bigint, 200::bigint, 100::bigint)$$,
+    'own rows: the extension pays 2025-03-10 itself (K keeps 100 owed)');
 SELECT matches(pg_temp.refusal($$SELECT * FROM revenue_split_adopt_day('2025-03-11', 500, now() - interval '1 hour', now() + interval '1 hour')$$),
-    '^22023 \| no transactions row matches: .* \| Nothing was written. 2 inflow rows in the range were written by revenue_split itself',
-    'own rows: a window with only the extension''s own rows is refused, naming them in the detail');
+    '^22023 \| no transactions row of another system matches: the 2 inflows with payment_type ''revenue_split'' created in \[paid_from, paid_to\) were written by revenue_split itself \| Nothing was written',
+    'own rows: a window with only the extension''s own rows is refused, saying so');
 -- A row of the other system in the same window (recipient 6, 123): only it is adopted.
 INSERT INTO public.transactions (created_at, recipient, amount_cents, payment_type, status, direction)
 VALUES (now(), 6, 123, 'revenue_split', 'pending', 'inflow');
 INSERT INTO adopted_ids SELECT max(id) FROM public.transactions;
+CREATE TEMP TABLE ad3 AS
+    SELECT * FROM revenue_split_adopt_day('2025-03-11', 500, now() - interval '1 hour', now() + interval '1 hour');
 SELECT results_eq(
-    $$SELECT status, creators, allocated_cents, unallocated_cents
-        FROM revenue_split_adopt_day('2025-03-11', 500, now() - interval '1 hour', now() + interval '1 hour')$$,
-    $$VALUES ('adopted'::text, 1, 123::bigint, 377::bigint)$$,
-    'own rows: with another system''s row in the window, only that row is adopted');
+    $$SELECT status, creators, allocated_cents, unallocated_cents, paid_cents, owed_cents FROM ad3$$,
+    $$VALUES ('adopted'::text, 1, 123::bigint, 377::bigint, 123::bigint, 100::bigint)$$,
+    'own rows: with another system''s row in the window, only that row is adopted; owed_cents is K''s 100 owed');
+SELECT is((SELECT owed_cents FROM revenue_split.runs WHERE run_id = (SELECT run_id FROM ad3)), 100::bigint,
+    'own rows: the adopted run stores the same owed_cents');
+DELETE FROM revenue_split.config;
 SELECT results_eq(
     $$SELECT a.creator_id, a.amount_cents FROM revenue_split.allocations a JOIN revenue_split.runs r USING (run_id)
        WHERE r.status = 'adopted' AND r.period_start = '2025-03-11'$$,

@@ -17,7 +17,7 @@
 -- Reading (question for the lead): revenue_split_preview_correction(_day) of a period without a
 -- committed run is refused like the correction itself (22023, "nothing to correct").
 BEGIN;
-SELECT plan(94);
+SELECT plan(96);
 \ir ../common/app_tables.sql
 SET LOCAL client_min_messages = warning;
 
@@ -274,6 +274,15 @@ SELECT is(split_part(pg_temp.refusal($$SELECT * FROM revenue_split_run(2000, '20
     'To pay a different pool for it, preview and post a correction: revenue_split_correct_day(''2025-06-10'', ''revenue_split'', pool => 2000) (SPEC §9).',
     '23505 (daily): the hint is the daily correction to call, with its payment type');
 SELECT is(pg_temp.state(), (SELECT s FROM before2), 'the skipped and refused repeats wrote nothing');
+
+-- ---- users.id not unique: refused before a balance moves twice ----
+ALTER TABLE public.users DROP CONSTRAINT users_pkey;
+INSERT INTO public.users (id, current_balance, kyc_level, creator_trust_score, likely_bot) VALUES (1, 0, 3, NULL, false);
+CREATE TEMP TABLE before3 AS SELECT pg_temp.state() AS s;
+SELECT matches(pg_temp.refusal($$SELECT * FROM revenue_split_run(1000, '2025-06-10', 'dup_check')$$),
+    '^21000 \| "public"."users" has more than one row with id 1 \|',
+    'two users rows with a paid creator''s id: 21000 naming the id');
+SELECT is(pg_temp.state(), (SELECT s FROM before3), 'two users rows with one id: nothing written');
 
 SELECT * FROM finish();
 ROLLBACK;
