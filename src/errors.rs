@@ -31,7 +31,7 @@ pub enum Error {
     /// Row-level security would hide rows of an application table from the caller (42501).
     RowSecurity { schema: String, table: String, role: String },
     /// A repeat of a run key with another pool than the key's first run (23505).
-    /// `done` is how the first run came about (`committed` or `adopted`), `correct` the call
+    /// `done` is the first run's status (`committed` or `adopted`), `correct` the call
     /// that pays another pool for the key.
     PoolMismatch {
         kind: &'static str,

@@ -207,7 +207,7 @@ pub fn skip_repeat(first: FirstRun, period: &Period, pool_cents: i64) -> Result<
         return Err(Error::PoolMismatch {
             kind: period.kind.as_str(),
             period_start: start.to_string(),
-            done: if first.status == "adopted" { "adopted" } else { "committed" }.into(),
+            done: first.status,
             run_id: first.row.run_id.unwrap_or_default(),
             earlier_pool: first.row.pool_cents,
             pool: pool_cents,
